@@ -1,0 +1,54 @@
+package io.stemedb.api.config;
+
+import io.stemedb.common.validation.ValidationLimits;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the api-service ({@code stemedb.api.*}); also listed in api-service/README.md.
+ *
+ * @param nodeId        this node's id in health answers and, later, in the cluster; default
+ *                      {@code node1}
+ * @param term          the term written into new entries until elections exist; default 1
+ * @param rpcTimeout    deadline of each call to the wal-service (runbook key
+ *                      {@code [cluster] rpc_timeout_ms}); default 5s
+ * @param readAfterWriteTimeout  how long a query waits for the index to reach the newest
+ *                      acknowledged write before answering 503; default 5s
+ * @param tailRetry     pause before reconnecting the index's stream from the wal-service after
+ *                      it broke; default 500ms
+ * @param maxQueryResults  most assertions one query answers with (more sets {@code truncated});
+ *                      default 10000
+ * @param limits        sizes every request is held to
+ */
+@ConfigurationProperties("stemedb.api")
+public record ApiProperties(
+        @DefaultValue("node1") String nodeId,
+        @DefaultValue("1") long term,
+        @DefaultValue("5s") Duration rpcTimeout,
+        @DefaultValue("5s") Duration readAfterWriteTimeout,
+        @DefaultValue("500ms") Duration tailRetry,
+        @DefaultValue("10000") int maxQueryResults,
+        @DefaultValue Limits limits) {
+
+    /**
+     * @param maxConceptPathBytes  default 512 bytes
+     * @param maxPathSegments      default 32
+     * @param maxNameLength        characters in a path segment, predicate or agent id; default 128
+     * @param maxValueSize         a value in canonical JSON; default 64KB
+     * @param maxJsonDepth         nesting of a request body; default 64
+     */
+    public record Limits(
+            @DefaultValue("512") int maxConceptPathBytes,
+            @DefaultValue("32") int maxPathSegments,
+            @DefaultValue("128") int maxNameLength,
+            @DefaultValue("64KB") DataSize maxValueSize,
+            @DefaultValue("64") int maxJsonDepth) {
+
+        public ValidationLimits toValidationLimits() {
+            return new ValidationLimits(maxConceptPathBytes, maxPathSegments, maxNameLength,
+                    Math.toIntExact(maxValueSize.toBytes()), maxJsonDepth);
+        }
+    }
+}

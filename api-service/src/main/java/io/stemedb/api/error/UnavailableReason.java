@@ -1,0 +1,25 @@
+package io.stemedb.api.error;
+
+/** Why a request got 503; the wire name goes into the JSON body as {@code reason}. */
+public enum UnavailableReason {
+    /** The index is still replaying the journal after a start. */
+    STARTING("starting"),
+    /** The wal-service cannot be reached, or cannot make writes durable (fsync failure, disk full, read-only disk). */
+    WAL_UNAVAILABLE("wal_unavailable"),
+    /** The wal-service did not answer in time; the write may or may not have been stored. */
+    WAL_TIMEOUT("wal_timeout"),
+    /** The wal-service's queue is full. */
+    OVERLOADED("overloaded"),
+    /** The index has not reached the newest acknowledged write in time. */
+    INDEX_BEHIND("index_behind");
+
+    private final String wireName;
+
+    UnavailableReason(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,37 @@
+package io.stemedb.api.health;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The node as a load balancer and an operator see it ({@code GET /v1/health}).
+ *
+ * @param status          healthy | starting | read_only | unhealthy
+ * @param detail          why, when not healthy
+ */
+public record NodeHealth(
+        String status,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String detail,
+        String nodeId,
+        String role,
+        long assertionCount,
+        long appliedIndex,
+        Wal wal) {
+
+    public static final String HEALTHY = "healthy";
+    public static final String STARTING = "starting";
+    public static final String READ_ONLY = "read_only";
+    public static final String UNHEALTHY = "unhealthy";
+
+    @JsonIgnore
+    public boolean isHealthy() {
+        return HEALTHY.equals(status);
+    }
+
+    /**
+     * @param reachable         the wal-service answered
+     * @param writable          it accepts appends
+     * @param lastDurableIndex  its last durable index (0 when unreachable)
+     */
+    public record Wal(boolean reachable, boolean writable, long lastDurableIndex) {}
+}

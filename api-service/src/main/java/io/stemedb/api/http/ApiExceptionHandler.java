@@ -1,0 +1,51 @@
+package io.stemedb.api.http;
+
+import io.stemedb.api.error.UnavailableException;
+import io.stemedb.common.validation.FieldError;
+import io.stemedb.common.validation.InvalidRequestException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where the API's errors become HTTP: RFC 9457 problem documents.
+ * <ul>
+ *   <li>400 — {@code errors: [{field, message}]} naming every bad field;</li>
+ *   <li>503 — {@code reason} (see {@code UnavailableReason}) and a {@code Retry-After} header;</li>
+ *   <li>framework errors (405, 406, 415, 404…) — as problem documents too, via the base class.</li>
+ * </ul>
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid request");
+        List<Map<String, String>> errors = e.errors().stream()
+                .map(ApiExceptionHandler::toJson)
+                .toList();
+        problem.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(UnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("Service unavailable");
+        problem.setProperty("reason", e.reason().wireName());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()))
+                .body(problem);
+    }
+
+    private static Map<String, String> toJson(FieldError error) {
+        return Map.of("field", error.field(), "message", error.message());
+    }
+}

@@ -1,0 +1,178 @@
+package io.stemedb.api.index;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.api.wal.WalClient;
+import io.stemedb.common.clock.HybridLogicalClock;
+import io.stemedb.common.codec.AssertionRecordCodec;
+import io.stemedb.common.model.Assertion;
+import io.stemedb.proto.wal.EntryType;
+import io.stemedb.proto.wal.StatusResponse;
+import io.stemedb.proto.wal.WalEntry;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Feeds the {@link AssertionIndex} from the local journal: follows the wal-service's Read stream
+ * from the last applied index, reconnecting when the stream breaks.
+ *
+ * <p>At start it asks the wal-service where the journal ends and reports {@link #isCaughtUp()}
+ * only once the index has reached that point. Until then the node takes no writes: the clock
+ * must first have observed every timestamp in the journal, or a new assertion could be stamped
+ * older than one written before a restart.
+ *
+ * <p>An entry that cannot be decoded stops the tailer for good ({@link #failure()}): skipping it
+ * would silently drop an assertion from every query.
+ */
+public class WalTailer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WalTailer.class);
+
+    private final WalClient wal;
+    private final AssertionIndex index;
+    private final HybridLogicalClock clock;
+    private final Duration retry;
+    private final Counter streamErrors;
+    private volatile boolean running;
+    private volatile boolean caughtUp;
+    private volatile String failure;
+    private volatile long catchUpTarget = -1;
+    private volatile WalClient.FollowStream stream;
+    private Thread thread;
+
+    public WalTailer(WalClient wal, AssertionIndex index, HybridLogicalClock clock, Duration retry, MeterRegistry registry) {
+        this.wal = wal;
+        this.index = index;
+        this.clock = clock;
+        this.retry = retry;
+        this.streamErrors = Counter.builder("stemedb.index.tail.errors")
+                .description("Times the index's stream from the wal-service broke and was reopened")
+                .register(registry);
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    /** The journal index the index must reach before the node is ready, or -1 while unknown. */
+    public long catchUpTarget() {
+        return catchUpTarget;
+    }
+
+    /** Why the tailer stopped for good, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "index-tailer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        WalClient.FollowStream open = stream;
+        if (open != null) {
+            open.close();
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        boolean lastAttemptFailed = false;
+        while (running && failure == null) {
+            try {
+                if (!caughtUp) {
+                    learnCatchUpTarget();
+                }
+                try (WalClient.FollowStream open = wal.follow(index.appliedIndex() + 1)) {
+                    stream = open;
+                    if (lastAttemptFailed) {
+                        log.info("index stream from the wal-service reopened at index {}", index.appliedIndex() + 1);
+                        lastAttemptFailed = false;
+                    }
+                    while (running) {
+                        apply(open.next());
+                    }
+                }
+            } catch (StatusRuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                streamErrors.increment();
+                if (!lastAttemptFailed) {
+                    log.warn("index stream from the wal-service broke ({}); retrying every {}", describe(e), retry);
+                    lastAttemptFailed = true;
+                }
+                pause();
+            } catch (RuntimeException e) {
+                failure = "cannot apply journal entry after index " + index.appliedIndex() + ": " + e;
+                log.error("index tailer stopped: {}", failure, e);
+            }
+        }
+    }
+
+    private void learnCatchUpTarget() {
+        StatusResponse status = wal.status();
+        catchUpTarget = status.getLastDurableIndex();
+        markCaughtUpIfThere();
+    }
+
+    private void apply(WalEntry entry) {
+        long applied = index.appliedIndex();
+        if (entry.getIndex() <= applied) {
+            return;
+        }
+        if (entry.getIndex() != applied + 1) {
+            throw new IllegalStateException("journal skipped from index " + applied + " to " + entry.getIndex());
+        }
+        if (entry.getType() == EntryType.ENTRY_TYPE_ASSERTION) {
+            Assertion assertion = AssertionRecordCodec.decode(entry.getPayload().toByteArray(), entry.getTerm(), entry.getIndex());
+            clock.observe(assertion.hlc());
+            index.apply(assertion);
+        } else {
+            index.advanceTo(entry.getIndex());
+        }
+        markCaughtUpIfThere();
+    }
+
+    private void markCaughtUpIfThere() {
+        if (!caughtUp && catchUpTarget >= 0 && index.appliedIndex() >= catchUpTarget) {
+            caughtUp = true;
+            log.info("index caught up with the journal at index {} ({} assertions)", index.appliedIndex(), index.assertionCount());
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(retry.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(StatusRuntimeException e) {
+        Status status = e.getStatus();
+        return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    }
+}

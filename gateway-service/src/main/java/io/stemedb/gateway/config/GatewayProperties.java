@@ -1,0 +1,14 @@
+package io.stemedb.gateway.config;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of the gateway-service ({@code stemedb.gateway.*}); also in gateway-service/README.md.
+ *
+ * @param apiUri the api-service every {@code /v1/**} request goes to until cluster routing
+ *               exists; default {@code http://127.0.0.1:18180}
+ */
+@ConfigurationProperties("stemedb.gateway")
+public record GatewayProperties(@DefaultValue("http://127.0.0.1:18180") URI apiUri) {}

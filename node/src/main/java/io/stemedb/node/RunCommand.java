@@ -1,0 +1,89 @@
+package io.stemedb.node;
+
+import io.stemedb.node.embedded.EmbeddedNode;
+import io.stemedb.node.embedded.NodePorts;
+import io.stemedb.node.embedded.NodeSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stemedb run}: starts a whole node in this JVM and serves until SIGTERM or Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start an embedded node (all five services in this process).")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "./stemedb-data",
+            description = "Directory for the node's data (journal under <dir>/wal). Default: ${DEFAULT-VALUE}")
+    Path dataDirectory;
+
+    @Option(names = "--node-id", defaultValue = "node1", description = "This node's id. Default: ${DEFAULT-VALUE}")
+    String nodeId;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Address the public ports listen on. Default: ${DEFAULT-VALUE} (this machine only:"
+                    + " there is no authentication yet)")
+    String bindAddress;
+
+    @Option(names = "--port-offset", defaultValue = "0",
+            description = "Added to every default port (18180-18184). Default: ${DEFAULT-VALUE}")
+    int portOffset;
+
+    @Option(names = "--api-port", description = "api-service HTTP port. Default: 18180 + offset")
+    Integer apiPort;
+
+    @Option(names = "--gateway-port", description = "gateway-service HTTP port. Default: 18181 + offset")
+    Integer gatewayPort;
+
+    @Option(names = "--rpc-port", description = "replication-service gRPC port. Default: 18182 + offset")
+    Integer rpcPort;
+
+    @Option(names = "--swim-port", description = "membership-service UDP port. Default: 18183 + offset")
+    Integer swimPort;
+
+    @Option(names = "--wal-port", description = "wal-service gRPC port (loopback only). Default: 18184 + offset")
+    Integer walPort;
+
+    @Option(names = "--config-dir",
+            description = "Directory with per-service overrides: wal-service.yml, api-service.yml, gateway-service.yml, …")
+    Path configDirectory;
+
+    @Option(names = "--ready-timeout", defaultValue = "120",
+            description = "Seconds to wait for the journal to load before giving up. Default: ${DEFAULT-VALUE}")
+    long readyTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NodePorts defaults = NodePorts.withOffset(portOffset);
+        NodePorts ports = new NodePorts(
+                apiPort != null ? apiPort : defaults.api(),
+                gatewayPort != null ? gatewayPort : defaults.gateway(),
+                rpcPort != null ? rpcPort : defaults.rpc(),
+                swimPort != null ? swimPort : defaults.swim(),
+                walPort != null ? walPort : defaults.wal());
+        NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory);
+
+        EmbeddedNode node = EmbeddedNode.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "stemedb-shutdown"));
+        if (!node.awaitReady(Duration.ofSeconds(readyTimeoutSeconds))) {
+            System.err.println("stemedb: the node did not become ready within " + readyTimeoutSeconds
+                    + " s; see the log above and GET /v1/health");
+            return 1;
+        }
+        String host = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
+        System.out.printf("%nStemeDB node %s ready%n", nodeId);
+        System.out.printf("  API      http://%s:%d   (POST /v1/assert, POST /v1/query, GET /v1/health, GET /metrics)%n",
+                host, ports.api());
+        System.out.printf("  gateway  http://%s:%d%n", host, ports.gateway());
+        System.out.printf("  data     %s%n%n", dataDirectory.toAbsolutePath().normalize());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+package io.stemedb.node;
+
+import io.stemedb.node.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code stemedb} command line. */
+@Command(
+        name = "stemedb",
+        mixinStandardHelpOptions = true,
+        versionProvider = StemeDbVersion.class,
+        description = "StemeDB, a replicated database of assertions.",
+        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class StemeDbCli {
+
+    public static void main(String[] args) {
+        System.setProperty("chronicle.analytics.disable", "true");
+        int exitCode = new CommandLine(new StemeDbCli()).execute(args);
+        // A running node never returns from execute; anything that does is done.
+        System.exit(exitCode);
+    }
+}

@@ -1,0 +1,166 @@
+package io.stemedb.node.embedded;
+
+import io.stemedb.api.ApiServiceApplication;
+import io.stemedb.api.index.WalTailer;
+import io.stemedb.gateway.GatewayServiceApplication;
+import io.stemedb.membership.MembershipServiceApplication;
+import io.stemedb.replication.ReplicationServiceApplication;
+import io.stemedb.wal.WalServiceApplication;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A whole node in one JVM: the five services as child Spring contexts of one parent, each on its
+ * own ports, talking to each other over real loopback connections (api → wal over gRPC,
+ * gateway → api over HTTP) exactly as they do when deployed apart.
+ *
+ * <p>Started in dependency order (wal, api, replication, membership, gateway) and closed in the
+ * reverse order, so that the entry point stops taking requests first and the journal closes last.
+ * Each child reads its own {@code <service>.yml} ({@code spring.config.name}); the node passes
+ * what it decides (ports, data directory, addresses) as command-line properties, which outrank
+ * those files.
+ */
+public final class EmbeddedNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedNode.class);
+    private static final String TASK_EXECUTOR_METRICS =
+            "org.springframework.boot.micrometer.metrics.autoconfigure.task.TaskExecutorMetricsAutoConfiguration";
+    private static final String TOMCAT_METRICS =
+            "org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration";
+    private static final String STARTUP_TIME_METRICS =
+            "org.springframework.boot.micrometer.metrics.autoconfigure.startup.StartupTimeMetricsListenerAutoConfiguration";
+
+    private final NodeSettings settings;
+    private final ConfigurableApplicationContext parent;
+    private final List<ConfigurableApplicationContext> children = new ArrayList<>();
+    private ConfigurableApplicationContext api;
+
+    private EmbeddedNode(NodeSettings settings, ConfigurableApplicationContext parent) {
+        this.settings = settings;
+        this.parent = parent;
+    }
+
+    public static EmbeddedNode start(NodeSettings settings) {
+        System.setProperty("chronicle.analytics.disable", "true");
+        ConfigurableApplicationContext parent = new SpringApplicationBuilder(NodeContextConfiguration.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .registerShutdownHook(false)
+                .properties(Map.of("spring.config.name", "stemedb-node"))
+                .run();
+        EmbeddedNode node = new EmbeddedNode(settings, parent);
+        try {
+            node.startServices();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startServices() {
+        NodePorts ports = settings.ports();
+        String bind = settings.bindAddress();
+        children.add(startChild(WalServiceApplication.class, WalServiceApplication.CONFIG_NAME, WebApplicationType.NONE,
+                "--spring.grpc.server.address=127.0.0.1",
+                "--spring.grpc.server.port=" + ports.wal(),
+                "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath()));
+        api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
+                "--server.address=" + bind,
+                "--server.port=" + ports.api(),
+                "--spring.grpc.server.enabled=false",
+                "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
+                "--stemedb.api.node-id=" + settings.nodeId());
+        children.add(api);
+        children.add(startChild(ReplicationServiceApplication.class, ReplicationServiceApplication.CONFIG_NAME,
+                WebApplicationType.NONE,
+                "--spring.grpc.server.address=" + bind,
+                "--spring.grpc.server.port=" + ports.rpc()));
+        children.add(startChild(MembershipServiceApplication.class, MembershipServiceApplication.CONFIG_NAME,
+                WebApplicationType.NONE,
+                "--spring.grpc.server.enabled=false"));
+        children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
+                WebApplicationType.SERVLET,
+                "--server.address=" + bind,
+                "--server.port=" + ports.gateway(),
+                "--spring.grpc.server.enabled=false",
+                "--stemedb.gateway.api-uri=http://127.0.0.1:" + ports.api()));
+    }
+
+    private ConfigurableApplicationContext startChild(Class<?> application, String configName, WebApplicationType type,
+            String... properties) {
+        List<String> args = new ArrayList<>(List.of(properties));
+        args.add("--spring.config.name=" + configName);
+        // Logging is one system for the whole JVM; a per-context application name in it would
+        // label every line with whichever service started last.
+        args.add("--logging.include-application-name=false");
+        // Meters several services would register under the same name and tags in the shared
+        // registry (only the first would count, with a warning at every start): the idle task
+        // executors' (dropped everywhere); the start-up times (kept for the gateway, which starts
+        // last and so marks the node as started); Tomcat's (kept for the api-service, the one
+        // the runbooks scrape).
+        String excluded = TASK_EXECUTOR_METRICS;
+        if (application == GatewayServiceApplication.class) {
+            excluded += "," + TOMCAT_METRICS;
+        } else {
+            excluded += "," + STARTUP_TIME_METRICS;
+        }
+        args.add("--spring.autoconfigure.exclude=" + excluded);
+        if (settings.configDirectory() != null) {
+            args.add("--spring.config.additional-location=optional:file:" + settings.configDirectory().toAbsolutePath() + "/");
+        }
+        log.info("starting {}", configName);
+        return new SpringApplicationBuilder(application)
+                .parent(parent)
+                .web(type)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .registerShutdownHook(false)
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Waits until the api-service has loaded the journal into its index and takes writes.
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    public boolean awaitReady(Duration timeout) {
+        WalTailer tailer = api.getBean(WalTailer.class);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!tailer.isCaughtUp()) {
+            if (tailer.failure() != null || System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            try {
+                children.get(i).close();
+            } catch (RuntimeException e) {
+                log.warn("closing a service failed", e);
+            }
+        }
+        children.clear();
+        parent.close();
+    }
+}

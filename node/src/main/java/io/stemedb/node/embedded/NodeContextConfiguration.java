@@ -1,0 +1,34 @@
+package io.stemedb.node.embedded;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.jvm.JvmMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.system.SystemMetricsAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The parent context of an embedded node: what its services share. One Prometheus registry, so
+ * that the api-service's {@code /metrics} shows every service's meters (the wal-service's fsync
+ * timings among them) the way the runbooks expect. The services' auto-configuration finds these
+ * beans in their parent and creates no registries of their own.
+ */
+@Configuration(proxyBeanMethods = false)
+@ImportAutoConfiguration({MetricsAutoConfiguration.class, JvmMetricsAutoConfiguration.class,
+        SystemMetricsAutoConfiguration.class})
+public class NodeContextConfiguration {
+
+    @Bean
+    PrometheusRegistry prometheusRegistry() {
+        return new PrometheusRegistry();
+    }
+
+    @Bean
+    PrometheusMeterRegistry prometheusMeterRegistry(PrometheusRegistry prometheusRegistry, Clock clock) {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, clock);
+    }
+}

@@ -1,0 +1,73 @@
+package io.stemedb.node.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for tests, with a timeout on every call. */
+public final class TestHttp {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** A response with its body parsed as JSON (null when the body is not JSON). */
+    public record Response(int status, HttpResponse<String> raw, JsonNode json) {}
+
+    public Response postJson(String url, String body) throws IOException, InterruptedException {
+        return post(url, body, "application/json");
+    }
+
+    public Response post(String url, String body, String contentType) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public Response get(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+    }
+
+    private Response send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (type.contains("json")) {
+            json = JSON.readTree(response.body());
+        }
+        return new Response(response.statusCode(), response, json);
+    }
+
+    /** Polls until the condition holds; fails the test if it does not within {@code timeout}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** True when GET url answers 200; false on any error. */
+    public boolean answersOk(String url) {
+        try {
+            return get(url).status() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.stemedb.wal.config;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.wal.groupcommit.GroupCommitSettings;
+import io.stemedb.wal.groupcommit.GroupCommitter;
+import io.stemedb.wal.journal.ChronicleJournal;
+import io.stemedb.wal.metrics.WalMetrics;
+import net.openhft.chronicle.queue.RollCycles;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WalProperties.class)
+public class WalConfiguration {
+
+    @Bean
+    WalMetrics walMetrics(MeterRegistry registry) {
+        return new WalMetrics(registry);
+    }
+
+    @Bean(destroyMethod = "close")
+    ChronicleJournal chronicleJournal(WalProperties properties, WalMetrics metrics, MeterRegistry registry) {
+        ChronicleJournal journal = ChronicleJournal.open(
+                properties.dir(), RollCycles.valueOf(properties.rollCycle()), metrics);
+        // Present from start-up, so alerts on it see a series before the first failure.
+        metrics.segmentOpened(journal.currentSegmentName(), false);
+        Gauge.builder("stemedb.wal.last.durable.index", journal, ChronicleJournal::durableIndex)
+                .description("Highest journal index known to be on disk")
+                .register(registry);
+        return journal;
+    }
+
+    @Bean(destroyMethod = "close")
+    GroupCommitter groupCommitter(ChronicleJournal journal, WalProperties properties, WalMetrics metrics,
+            MeterRegistry registry) {
+        WalProperties.GroupCommit settings = properties.groupCommit();
+        GroupCommitter committer = new GroupCommitter(journal, new GroupCommitSettings(
+                settings.maxBatchEntries(), settings.maxWait(), settings.maxPendingAppends(),
+                properties.logFsyncErrors()), metrics);
+        Gauge.builder("stemedb.wal.writable", committer, c -> c.failure() == null ? 1 : 0)
+                .description("1 while the journal accepts appends, 0 after a write or fsync failure")
+                .register(registry);
+        return committer;
+    }
+}

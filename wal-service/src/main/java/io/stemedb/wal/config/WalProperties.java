@@ -1,0 +1,53 @@
+package io.stemedb.wal.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the wal-service ({@code stemedb.wal.*}); defaults and units are also listed in
+ * wal-service/README.md.
+ *
+ * @param dir                  directory of the journal's segment files; default {@code ./data/wal}
+ * @param rollCycle            Chronicle roll cycle, i.e. how often a new segment file starts;
+ *                             default {@code FAST_DAILY} (one file per UTC day)
+ * @param maxEntrySize         largest payload one entry may carry; default 1MB
+ * @param logFsyncErrors       log each failed fsync with its stack trace (runbook key
+ *                             {@code [wal] log_fsync_errors}); default true
+ * @param groupCommit          batching of fsyncs
+ * @param read                 streams of entries to readers
+ */
+@Validated
+@ConfigurationProperties("stemedb.wal")
+public record WalProperties(
+        @DefaultValue("./data/wal") Path dir,
+        @DefaultValue("FAST_DAILY") String rollCycle,
+        @DefaultValue("1MB") DataSize maxEntrySize,
+        @DefaultValue("true") boolean logFsyncErrors,
+        @DefaultValue GroupCommit groupCommit,
+        @DefaultValue Read read) {
+
+    /**
+     * @param maxBatchEntries    most entries per fsync; default 4096
+     * @param maxWait            extra time to gather a batch when no more appends are queued;
+     *                           default 0ms (no added latency)
+     * @param maxPendingAppends  appends that may queue for the committer before further ones are
+     *                           refused as overloaded; default 10000
+     */
+    public record GroupCommit(
+            @DefaultValue("4096") int maxBatchEntries,
+            @DefaultValue("0ms") Duration maxWait,
+            @DefaultValue("10000") int maxPendingAppends) {}
+
+    /**
+     * @param maxStreams     concurrent Read streams; default 64
+     * @param pollInterval   longest a following stream sleeps before re-checking for new entries or
+     *                       cancellation (it is woken at once by a commit); default 500ms
+     */
+    public record Read(
+            @DefaultValue("64") int maxStreams,
+            @DefaultValue("500ms") Duration pollInterval) {}
+}

@@ -1,0 +1,179 @@
+package io.stemedb.wal.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.stemedb.proto.wal.WalEntry;
+import io.stemedb.wal.config.WalProperties;
+import io.stemedb.wal.journal.ChronicleJournal;
+import io.stemedb.wal.journal.JournalEntry;
+import io.stemedb.wal.journal.JournalReader;
+import io.stemedb.wal.journal.JournalUnavailableException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Serves Read streams: each stream gets a thread (virtual on JDK 21+) with its own journal reader.
+ *
+ * <p>Flow control: a stream sends only while gRPC says the client can take more
+ * ({@code isReady}); otherwise its thread parks until {@code onReady}. A slow reader therefore
+ * slows its own stream and costs the server one parked thread, never an unbounded buffer.
+ *
+ * <p>Stopped before the gRPC server (highest lifecycle phase), so that open streams end promptly
+ * with UNAVAILABLE instead of holding up the server's graceful shutdown.
+ */
+@Component
+public class ReadStreams implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadStreams.class);
+
+    private final ChronicleJournal journal;
+    private final Semaphore slots;
+    private final long pollNanos;
+    private final SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("wal-read-");
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+
+    public ReadStreams(ChronicleJournal journal, WalProperties properties) {
+        this.journal = journal;
+        this.slots = new Semaphore(properties.read().maxStreams());
+        this.pollNanos = properties.read().pollInterval().toNanos();
+        if (Runtime.version().feature() >= 21) {
+            executor.setVirtualThreads(true);
+        }
+    }
+
+    void start(long fromIndex, boolean follow, StreamObserver<WalEntry> observer) {
+        ServerCallStreamObserver<WalEntry> stream = (ServerCallStreamObserver<WalEntry>) observer;
+        if (!running) {
+            stream.onError(Status.UNAVAILABLE.withDescription("wal-service is not serving reads").asRuntimeException());
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            stream.onError(Status.RESOURCE_EXHAUSTED
+                    .withDescription("too many read streams (stemedb.wal.read.max-streams)").asRuntimeException());
+            return;
+        }
+        Session session = new Session(fromIndex, follow, stream);
+        // Handlers must be installed before this call returns to gRPC.
+        stream.setOnReadyHandler(session::wake);
+        stream.setOnCancelHandler(session::cancel);
+        sessions.add(session);
+        executor.execute(session);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        sessions.forEach(Session::wake);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    private final class Session implements Runnable {
+
+        private final long fromIndex;
+        private final boolean follow;
+        private final ServerCallStreamObserver<WalEntry> stream;
+        private volatile boolean cancelled;
+        private volatile Thread thread;
+
+        Session(long fromIndex, boolean follow, ServerCallStreamObserver<WalEntry> stream) {
+            this.fromIndex = fromIndex;
+            this.follow = follow;
+            this.stream = stream;
+        }
+
+        void wake() {
+            Thread current = thread;
+            if (current != null) {
+                LockSupport.unpark(current);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            wake();
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            try (JournalReader reader = journal.openReader(fromIndex)) {
+                stream(reader);
+            } catch (JournalUnavailableException e) {
+                endWith(Status.UNAVAILABLE.withDescription(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                endWith(Status.UNAVAILABLE.withDescription("wal-service is shutting down"));
+            } catch (RuntimeException e) {
+                log.error("read stream from index {} failed", fromIndex, e);
+                endWith(Status.INTERNAL.withDescription(e.toString()));
+            } finally {
+                sessions.remove(this);
+                slots.release();
+            }
+        }
+
+        private void stream(JournalReader reader) throws InterruptedException {
+            while (!cancelled) {
+                if (!running) {
+                    endWith(Status.UNAVAILABLE.withDescription("wal-service is shutting down"));
+                    return;
+                }
+                if (!stream.isReady()) {
+                    LockSupport.parkNanos(pollNanos);
+                    continue;
+                }
+                JournalEntry entry = reader.next();
+                if (entry != null) {
+                    stream.onNext(WalGrpcService.toProto(entry));
+                } else if (!follow && reader.nextIndex() > journal.durableIndex()) {
+                    stream.onCompleted();
+                    return;
+                } else if (reader.nextIndex() <= journal.durableIndex()) {
+                    // Durable but not yet visible to this tailer (it is crossing into a new
+                    // segment); look again shortly.
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                } else {
+                    journal.awaitDurable(reader.nextIndex(), pollNanos, TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+
+        private void endWith(Status status) {
+            if (!cancelled) {
+                try {
+                    stream.onError(status.asRuntimeException());
+                } catch (IllegalStateException alreadyClosed) {
+                    // The call ended on its own meanwhile; nothing to tell.
+                }
+            }
+        }
+    }
+}

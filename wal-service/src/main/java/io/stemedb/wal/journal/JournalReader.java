@@ -1,0 +1,85 @@
+package io.stemedb.wal.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads durable entries in index order. Never returns an entry above the journal's durable index,
+ * so a reader cannot hand out something a crash could take back.
+ *
+ * <p>Not thread-safe: Chronicle tailers are single-threaded, so the tailer is created on the first
+ * {@link #next()} by the thread that reads.
+ */
+public final class JournalReader implements AutoCloseable {
+
+    private final ChronicleJournal journal;
+    private long nextIndex;
+    private ExcerptTailer tailer;
+    private boolean positioned;
+
+    JournalReader(ChronicleJournal journal, long fromIndex) {
+        this.journal = journal;
+        this.nextIndex = fromIndex;
+    }
+
+    /** The index {@link #next()} will return next. */
+    public long nextIndex() {
+        return nextIndex;
+    }
+
+    /** The next durable entry, or null if there is none yet. */
+    public JournalEntry next() {
+        if (journal.isClosed()) {
+            throw new JournalUnavailableException("journal is closed");
+        }
+        if (nextIndex > journal.durableIndex()) {
+            return null;
+        }
+        if (!positioned && !position()) {
+            return null;
+        }
+        try (DocumentContext document = tailer.readingDocument()) {
+            if (!document.isPresent()) {
+                // Durable but not visible yet: the tailer is at the end of a cycle whose
+                // successor it has not opened. The caller will come back.
+                return null;
+            }
+            Bytes<?> bytes = document.wire().bytes();
+            byte[] frame = new byte[Math.toIntExact(bytes.readRemaining())];
+            bytes.read(frame);
+            JournalEntry entry = EntryFrame.decode(frame);
+            if (entry.index() != nextIndex) {
+                throw new CorruptJournalException("reader expected entry " + nextIndex + " but read " + entry.index());
+            }
+            nextIndex++;
+            return entry;
+        }
+    }
+
+    private boolean position() {
+        long first = journal.firstIndex();
+        if (first == 0) {
+            return false;
+        }
+        if (nextIndex < first) {
+            nextIndex = first;
+        }
+        long chronicleIndex = journal.chronicleIndexOf(nextIndex);
+        if (tailer == null) {
+            tailer = journal.createTailer();
+        }
+        if (chronicleIndex < 0 || !tailer.moveToIndex(chronicleIndex)) {
+            throw new IllegalStateException("entry " + nextIndex + " is durable but cannot be located in the journal");
+        }
+        positioned = true;
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (tailer != null) {
+            tailer.close();
+        }
+    }
+}

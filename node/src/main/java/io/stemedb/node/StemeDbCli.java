@@ -1,6 +1,9 @@
 package io.stemedb.node;
 
 import io.stemedb.node.bench.BenchCommand;
+import io.stemedb.node.bench.WalBenchCommand;
+import io.stemedb.node.wal.WalRepairCommand;
+import io.stemedb.node.wal.WalVerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = StemeDbVersion.class,
         description = "StemeDB, a replicated database of assertions.",
-        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, WalBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StemeDbCli {
 
     public static void main(String[] args) {

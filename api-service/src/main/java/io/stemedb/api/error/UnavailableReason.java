@@ -8,6 +8,8 @@ public enum UnavailableReason {
     WAL_UNAVAILABLE("wal_unavailable"),
     /** The wal-service did not answer in time; the write may or may not have been stored. */
     WAL_TIMEOUT("wal_timeout"),
+    /** The journal is fenced at a newer term than this node's: another node is primary now. */
+    NOT_PRIMARY("not_primary"),
     /** The wal-service's queue is full. */
     OVERLOADED("overloaded"),
     /** The index has not reached the newest acknowledged write in time. */

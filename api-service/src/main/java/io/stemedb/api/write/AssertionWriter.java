@@ -95,6 +95,8 @@ public class AssertionWriter {
                     "the wal-service did not confirm the write in time; it may or may not have been stored", 1);
             case RESOURCE_EXHAUSTED -> refuse(UnavailableReason.OVERLOADED, "the journal is overloaded: " + detail, 1);
             case UNAVAILABLE -> refuse(UnavailableReason.WAL_UNAVAILABLE, "the journal cannot take writes: " + detail, 5);
+            case FAILED_PRECONDITION -> refuse(UnavailableReason.NOT_PRIMARY,
+                    "this node's term is no longer current, nothing was written: " + detail, 1);
             default -> throw new IllegalStateException("wal-service refused an append: " + status, status.getCause());
         };
     }

@@ -2,6 +2,7 @@ package io.stemedb.wal.config;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.wal.fencing.TermFence;
 import io.stemedb.wal.groupcommit.GroupCommitSettings;
 import io.stemedb.wal.groupcommit.GroupCommitter;
 import io.stemedb.wal.journal.ChronicleJournal;
@@ -22,8 +23,8 @@ public class WalConfiguration {
 
     @Bean(destroyMethod = "close")
     ChronicleJournal chronicleJournal(WalProperties properties, WalMetrics metrics, MeterRegistry registry) {
-        ChronicleJournal journal = ChronicleJournal.open(
-                properties.dir(), RollCycles.valueOf(properties.rollCycle()), metrics);
+        ChronicleJournal journal = ChronicleJournal.open(properties.dir(), RollCycles.valueOf(properties.rollCycle()),
+                properties.recovery().cutDamagedTail(), metrics);
         // Present from start-up, so alerts on it see a series before the first failure.
         metrics.segmentOpened(journal.currentSegmentName(), false);
         Gauge.builder("stemedb.wal.last.durable.index", journal, ChronicleJournal::durableIndex)
@@ -36,9 +37,13 @@ public class WalConfiguration {
     GroupCommitter groupCommitter(ChronicleJournal journal, WalProperties properties, WalMetrics metrics,
             MeterRegistry registry) {
         WalProperties.GroupCommit settings = properties.groupCommit();
-        GroupCommitter committer = new GroupCommitter(journal, new GroupCommitSettings(
+        TermFence fence = TermFence.load(properties.dir());
+        GroupCommitter committer = new GroupCommitter(journal, fence, new GroupCommitSettings(
                 settings.maxBatchEntries(), settings.maxWait(), settings.maxPendingAppends(),
-                properties.logFsyncErrors()), metrics);
+                properties.logFsyncErrors(), properties.recovery().retryInterval()), metrics);
+        Gauge.builder("stemedb.wal.fenced.term", committer, GroupCommitter::fencedTerm)
+                .description("Highest term the wal-service has been fenced at; appends of lower terms are refused")
+                .register(registry);
         Gauge.builder("stemedb.wal.writable", committer, c -> c.failure() == null ? 1 : 0)
                 .description("1 while the journal accepts appends, 0 after a write or fsync failure")
                 .register(registry);

@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *                             {@code [wal] log_fsync_errors}); default true
  * @param groupCommit          batching of fsyncs
  * @param read                 streams of entries to readers
+ * @param recovery             what happens after damage or a failed write
  */
 @Validated
 @ConfigurationProperties("stemedb.wal")
@@ -28,7 +29,20 @@ public record WalProperties(
         @DefaultValue("1MB") DataSize maxEntrySize,
         @DefaultValue("true") boolean logFsyncErrors,
         @DefaultValue GroupCommit groupCommit,
-        @DefaultValue Read read) {
+        @DefaultValue Read read,
+        @DefaultValue Recovery recovery) {
+
+    /**
+     * @param cutDamagedTail  at start-up, cut a damaged entry in the newest segment and everything
+     *                        after it (a write that a crash interrupted, never acknowledged); when
+     *                        false the service refuses to start instead; default true
+     * @param retryInterval   after a failed write or fsync, how often to try rebuilding the journal
+     *                        from its durable entries and taking appends again; 0 keeps the
+     *                        journal unwritable until restart; default 1s
+     */
+    public record Recovery(
+            @DefaultValue("true") boolean cutDamagedTail,
+            @DefaultValue("1s") Duration retryInterval) {}
 
     /**
      * @param maxBatchEntries    most entries per fsync; default 4096

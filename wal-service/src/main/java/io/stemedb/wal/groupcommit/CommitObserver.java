@@ -7,4 +7,16 @@ public interface CommitObserver {
 
     /** An fsync or a write failed; {@code segment} is the file being written. */
     void failed(String segment, Throwable cause);
+
+    /** An attempt to bring the journal back after a failure succeeded ({@code true}) or not. */
+    default void recoveryAttempted(boolean succeeded) {}
+
+    /** Observes nothing (tools and tests). */
+    CommitObserver NONE = new CommitObserver() {
+        @Override
+        public void committed(long fsyncNanos, int entries, long bytes) {}
+
+        @Override
+        public void failed(String segment, Throwable cause) {}
+    };
 }

@@ -13,8 +13,12 @@ import java.time.Duration;
  *                            refused as overloaded instead of queueing without bound
  * @param logFsyncErrors      log every failed fsync with its cause (runbook key
  *                            {@code [wal] log_fsync_errors})
+ * @param recoveryInterval    after a failed write or fsync, how often the committer tries to bring
+ *                            the journal back (see {@link GroupCommitter}); zero disables it, so a
+ *                            failure lasts until restart
  */
-public record GroupCommitSettings(int maxBatchEntries, Duration maxWait, int maxPendingAppends, boolean logFsyncErrors) {
+public record GroupCommitSettings(int maxBatchEntries, Duration maxWait, int maxPendingAppends, boolean logFsyncErrors,
+        Duration recoveryInterval) {
 
     public GroupCommitSettings {
         if (maxBatchEntries < 1) {
@@ -22,6 +26,9 @@ public record GroupCommitSettings(int maxBatchEntries, Duration maxWait, int max
         }
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative");
+        }
+        if (recoveryInterval.isNegative()) {
+            throw new IllegalArgumentException("recoveryInterval must not be negative");
         }
         if (maxPendingAppends < 1) {
             throw new IllegalArgumentException("maxPendingAppends must be at least 1");

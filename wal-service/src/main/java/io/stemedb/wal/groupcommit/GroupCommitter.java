@@ -1,5 +1,7 @@
 package io.stemedb.wal.groupcommit;
 
+import io.stemedb.wal.fencing.StaleTermException;
+import io.stemedb.wal.fencing.TermFence;
 import io.stemedb.wal.journal.ChronicleJournal;
 import io.stemedb.wal.journal.EntryToWrite;
 import io.stemedb.wal.journal.JournalUnavailableException;
@@ -9,6 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +22,19 @@ import org.slf4j.LoggerFactory;
  * the next batch, so under load many appends share each fsync and throughput follows the disk's
  * bandwidth instead of its fsync latency.
  *
- * <p>Failure is fail-stop: when a write or fsync fails, that batch fails, and so does every later
- * append, with the first failure's reason, until the service restarts and recovery re-reads the
- * journal. Retrying an fsync is not safe: after a failed fsync Linux may have marked the dirty pages
- * clean (or dropped them), so a second fsync can succeed without the data being on disk
- * ("fsyncgate"). A restart re-checks every entry by CRC instead of trusting the page cache.
+ * <h2>Failure</h2>
+ * When a write or fsync fails, that batch fails, and so does every later append, with the first
+ * failure's reason. Retrying the fsync is not safe: after a failed fsync Linux may have marked the
+ * dirty pages clean (or dropped them), so a second fsync can succeed without the data being on
+ * disk ("fsyncgate"). Instead, every {@code recoveryInterval} the committer asks the journal to
+ * {@linkplain ChronicleJournal#recoverAfterFailure() rebuild itself} from the entries that were
+ * durable, discarding the unacknowledged rest; once that works (say, after space was freed on a
+ * full disk) appends are taken again, with no restart.
+ *
+ * <h2>Fencing</h2>
+ * Every append's term is checked against the {@link TermFence} under the same lock that
+ * {@link #fence} takes to raise it, so once {@code fence(t)} returns no append of a term below
+ * {@code t} is acknowledged any more, even one that was queued earlier.
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -30,15 +42,20 @@ public final class GroupCommitter implements AutoCloseable {
     private static final long IDLE_POLL_MILLIS = 100;
 
     private final ChronicleJournal journal;
+    private final TermFence fence;
+    private final ReentrantLock fenceLock = new ReentrantLock();
     private final GroupCommitSettings settings;
     private final CommitObserver observer;
     private final BlockingQueue<PendingAppend> pending;
     private final Thread writer;
     private volatile boolean running = true;
     private volatile String failure;
+    private long nextRecoveryAttemptNanos;
 
-    public GroupCommitter(ChronicleJournal journal, GroupCommitSettings settings, CommitObserver observer) {
+    public GroupCommitter(ChronicleJournal journal, TermFence fence, GroupCommitSettings settings,
+            CommitObserver observer) {
         this.journal = journal;
+        this.fence = fence;
         this.settings = settings;
         this.observer = observer;
         this.pending = new ArrayBlockingQueue<>(settings.maxPendingAppends());
@@ -74,10 +91,30 @@ public final class GroupCommitter implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Raises the fenced term to {@code term} (no change when it is not higher) and returns it once
+     * it is on disk; from then on appends of a lower term fail with {@link StaleTermException}.
+     */
+    public long fence(long term) throws IOException {
+        fenceLock.lock();
+        try {
+            return fence.raiseTo(term);
+        } finally {
+            fenceLock.unlock();
+        }
+    }
+
+    public long fencedTerm() {
+        return fence.current();
+    }
+
     private void run() {
         List<PendingAppend> batch = new ArrayList<>();
         while (running || !pending.isEmpty()) {
             try {
+                if (failure != null) {
+                    tryToRecover();
+                }
                 PendingAppend first = pending.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -114,10 +151,42 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    private void tryToRecover() {
+        long interval = settings.recoveryInterval().toNanos();
+        if (interval == 0 || System.nanoTime() - nextRecoveryAttemptNanos < 0) {
+            return;
+        }
+        nextRecoveryAttemptNanos = System.nanoTime() + interval;
+        try {
+            journal.recoverAfterFailure();
+        } catch (IOException | RuntimeException e) {
+            observer.recoveryAttempted(false);
+            log.warn("WAL still unwritable, next attempt in {} ms: {}", settings.recoveryInterval().toMillis(), e.toString());
+            return;
+        }
+        observer.recoveryAttempted(true);
+        log.warn("WAL writable again after: {}; the journal continues from durable index {}", failure,
+                journal.durableIndex());
+        failure = null;
+    }
+
     private void commit(List<PendingAppend> batch) {
+        fenceLock.lock();
+        try {
+            commitFenced(batch);
+        } finally {
+            fenceLock.unlock();
+        }
+    }
+
+    private void commitFenced(List<PendingAppend> batch) {
         String failed = failure;
         if (failed != null) {
             batch.forEach(append -> append.result().completeExceptionally(new JournalUnavailableException(failed)));
+            return;
+        }
+        batch.removeIf(this::refusedByFence);
+        if (batch.isEmpty()) {
             return;
         }
         long[] firstIndexes = new long[batch.size()];
@@ -149,10 +218,22 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    private boolean refusedByFence(PendingAppend append) {
+        for (EntryToWrite entry : append.entries()) {
+            if (!fence.admits(entry.term())) {
+                append.result().completeExceptionally(new StaleTermException(entry.term(), fence.current()));
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fail(List<PendingAppend> batch, Throwable cause) {
         String segment = journal.currentSegmentName();
         failure = "journal write or fsync failed on segment " + segment + ": " + cause
-                + "; the journal accepts no more appends until wal-service restarts";
+                + (settings.recoveryInterval().isZero() ? "; the journal accepts no appends until wal-service restarts"
+                        : "; appends are refused until the journal can be rebuilt from its durable entries");
+        nextRecoveryAttemptNanos = System.nanoTime() + settings.recoveryInterval().toNanos();
         observer.failed(segment, cause);
         if (settings.logFsyncErrors()) {
             log.error("WAL fsync failed on segment {}; {} appends not acknowledged", segment, batch.size(), cause);

@@ -7,12 +7,16 @@ import io.stemedb.proto.wal.AppendRequest;
 import io.stemedb.proto.wal.AppendResponse;
 import io.stemedb.proto.wal.EntryToAppend;
 import io.stemedb.proto.wal.EntryType;
+import io.stemedb.proto.wal.FenceRequest;
+import io.stemedb.proto.wal.FenceResponse;
 import io.stemedb.proto.wal.ReadRequest;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
 import io.stemedb.proto.wal.WalGrpc;
 import io.stemedb.wal.config.WalProperties;
+import io.stemedb.wal.fencing.StaleTermException;
+import java.io.IOException;
 import io.stemedb.wal.groupcommit.GroupCommitter;
 import io.stemedb.wal.groupcommit.OverloadedException;
 import io.stemedb.wal.journal.ChronicleJournal;
@@ -73,6 +77,18 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
     }
 
     @Override
+    public void fence(FenceRequest request, StreamObserver<FenceResponse> response) {
+        try {
+            long fenced = committer.fence(request.getTerm());
+            response.onNext(FenceResponse.newBuilder().setFencedTerm(fenced).build());
+            response.onCompleted();
+        } catch (IOException e) {
+            response.onError(Status.UNAVAILABLE.withDescription("cannot persist the fenced term: " + e)
+                    .asRuntimeException());
+        }
+    }
+
+    @Override
     public void read(ReadRequest request, StreamObserver<WalEntry> response) {
         readStreams.start(request.getFromIndex(), request.getFollow(), response);
     }
@@ -85,6 +101,7 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
                 .setLastDurableIndex(journal.durableIndex())
                 .setWritable(failure == null)
                 .setDetail(failure == null ? "" : failure)
+                .setFencedTerm(committer.fencedTerm())
                 .build());
         response.onCompleted();
     }
@@ -102,6 +119,9 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof JournalUnavailableException) {
             return Status.UNAVAILABLE.withDescription(cause.getMessage());
+        }
+        if (cause instanceof StaleTermException) {
+            return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
         }
         if (cause instanceof OverloadedException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage());

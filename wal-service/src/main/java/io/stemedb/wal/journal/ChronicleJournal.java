@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
@@ -53,11 +55,19 @@ public final class ChronicleJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final String LOCK_FILE = "wal.lock";
     private static final String SEGMENT_SUFFIX = ".cq4";
+    private static final String QUEUE_METADATA_FILE = "metadata.cq4t";
+    static final String QUARANTINE_DIRECTORY = "quarantine";
+    private static final String SCRATCH_DIRECTORY = ".rewrite";
 
     private final Path directory;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final SingleChronicleQueue queue;
+    private final TimeProvider time;
+    private final boolean cutDamagedTail;
+    /** Replaced when a tail is cut; readers hold {@link #queueLock} for reading while they use it. */
+    private volatile SingleChronicleQueue queue;
+    private final ReentrantReadWriteLock queueLock = new ReentrantReadWriteLock();
+    private volatile long generation;
     private final RollCycle rollCycle;
     private final JournalEvents events;
     /** Log index that sequence 0 of a cycle has, for every cycle that holds entries. */
@@ -75,15 +85,23 @@ public final class ChronicleJournal implements AutoCloseable {
     private boolean directoryNeedsSync;
     private volatile boolean closed;
 
-    private ChronicleJournal(Path directory, FileChannel lockChannel, FileLock lock, SingleChronicleQueue queue,
-            JournalEvents events) {
+    private ChronicleJournal(Path directory, FileChannel lockChannel, FileLock lock, RollCycle rollCycle,
+            TimeProvider time, boolean cutDamagedTail, JournalEvents events) {
         this.directory = directory;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.queue = queue;
-        this.rollCycle = queue.rollCycle();
+        this.rollCycle = rollCycle;
+        this.time = time;
+        this.cutDamagedTail = cutDamagedTail;
         this.events = events;
         this.durable = new DurableIndex(0);
+    }
+
+    private SingleChronicleQueue buildQueue() {
+        return SingleChronicleQueueBuilder.binary(directory)
+                .rollCycle(rollCycle)
+                .timeProvider(time)
+                .build();
     }
 
     /**
@@ -92,15 +110,24 @@ public final class ChronicleJournal implements AutoCloseable {
      * but had not yet synced are still in the page cache and will be served, so they must be on
      * disk first.
      *
-     * @throws CorruptJournalException if an entry is damaged or the indexes have a gap
+     * <p>A damaged entry in the newest segment is a torn tail: the write it belonged to was never
+     * acknowledged (an acknowledgement follows an fsync of everything before it), so with
+     * {@code cutDamagedTail} the journal is cut before it, the original segment is kept in
+     * {@code quarantine/}, and the event is logged and reported. Damage in an older segment, or
+     * any damage when {@code cutDamagedTail} is false, stops the open: that is lost data, not an
+     * interrupted write, and needs an operator (see {@code stemedb wal-verify}).
+     *
+     * @throws CorruptJournalException if an entry is damaged and may not be cut
      * @throws IllegalStateException if another process holds the journal
      */
-    public static ChronicleJournal open(Path directory, RollCycle rollCycle, JournalEvents events) {
-        return open(directory, rollCycle, events, SystemTimeProvider.INSTANCE);
+    public static ChronicleJournal open(Path directory, RollCycle rollCycle, boolean cutDamagedTail,
+            JournalEvents events) {
+        return open(directory, rollCycle, cutDamagedTail, events, SystemTimeProvider.INSTANCE);
     }
 
-    /** As {@link #open(Path, RollCycle, JournalEvents)}, with Chronicle's clock injected (tests roll segments with it). */
-    static ChronicleJournal open(Path directory, RollCycle rollCycle, JournalEvents events, TimeProvider time) {
+    /** As {@link #open(Path, RollCycle, boolean, JournalEvents)} with Chronicle's clock injected (tests roll segments with it). */
+    public static ChronicleJournal open(Path directory, RollCycle rollCycle, boolean cutDamagedTail, JournalEvents events,
+            TimeProvider time) {
         try {
             Files.createDirectories(directory);
             FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE),
@@ -115,13 +142,11 @@ public final class ChronicleJournal implements AutoCloseable {
                 lockChannel.close();
                 throw new IllegalStateException("journal " + directory + " is in use by another process");
             }
-            SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory)
-                    .rollCycle(rollCycle)
-                    .timeProvider(time)
-                    .build();
-            ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, queue, events);
+            ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, rollCycle, time,
+                    cutDamagedTail, events);
             try {
-                journal.recover();
+                journal.queue = journal.buildQueue();
+                journal.recover(Long.MAX_VALUE, false);
             } catch (RuntimeException | IOException e) {
                 journal.close();
                 throw e;
@@ -132,9 +157,52 @@ public final class ChronicleJournal implements AutoCloseable {
         }
     }
 
-    private void recover() throws IOException {
+    /**
+     * Scans every entry, cuts the journal before the first damaged entry or the first entry above
+     * {@code keepThrough}, and makes what remains durable.
+     *
+     * @param rewriteTail rebuild the segment holding the last kept entry even when nothing needs to
+     *     be cut (after a failed fsync its Chronicle metadata pages cannot be trusted)
+     */
+    private void recover(long keepThrough, boolean rewriteTail) throws IOException {
+        Scan scan = scan(keepThrough);
+        CutPoint cut = scan.cut;
+        if (cut == null && rewriteTail && scan.lastIndex > 0) {
+            cut = new CutPoint(scan.lastCycle, scan.lastSequence + 1, scan.lastSegment, CutPoint.NOT_DURABLE,
+                    "rebuilding the newest segment after a write or fsync failure");
+        }
+        if (cut != null) {
+            if (cut.reason().equals(CutPoint.DAMAGED) && keepThrough == Long.MAX_VALUE) {
+                refuseUnlessTornTail(cut);
+            }
+            cutAt(cut, scan.lastIndex);
+            scan = scan(keepThrough);
+            if (scan.cut != null) {
+                throw new CorruptJournalException("the journal still has a bad entry after cutting it: " + scan.cut.detail());
+            }
+        }
+        this.firstIndex = scan.firstIndex;
+        this.lastIndex = scan.lastIndex;
+        forceEverythingOnDisk();
+        latestSegmentOnDisk().ifPresent(name -> writingSegmentName = name);
+        durable.advanceTo(lastIndex);
+        log.info("journal {} recovered: entries {}..{}", directory, firstIndex, lastIndex);
+    }
+
+    /** What a scan of the journal found. */
+    private static final class Scan {
+        long firstIndex;
+        long lastIndex;
+        int lastCycle = -1;
+        long lastSequence = -1;
+        Path lastSegment;
+        CutPoint cut;
+    }
+
+    private Scan scan(long keepThrough) {
+        cycleByBaseIndex.clear();
+        Scan scan = new Scan();
         long expected = 0;
-        long first = 0;
         try (ExcerptTailer tailer = queue.createTailer()) {
             while (true) {
                 try (DocumentContext document = tailer.readingDocument()) {
@@ -142,32 +210,114 @@ public final class ChronicleJournal implements AutoCloseable {
                         break;
                     }
                     long chronicleIndex = document.index();
+                    int cycle = rollCycle.toCycle(chronicleIndex);
+                    long sequence = rollCycle.toSequenceNumber(chronicleIndex);
+                    Path segment = tailer.currentFile().toPath();
                     JournalEntry entry;
                     try {
                         entry = EntryFrame.decode(readAll(document.wire().bytes()));
                     } catch (CorruptEntryException e) {
-                        throw new CorruptJournalException("damaged entry after index " + (expected - 1) + " in segment "
-                                + tailer.currentFile() + " (Chronicle index " + Long.toHexString(chronicleIndex)
-                                + "): " + e.getMessage() + "; check it with 'stemedb wal-verify'", e);
+                        scan.cut = new CutPoint(cycle, sequence, segment, CutPoint.DAMAGED, "damaged entry after index "
+                                + scan.lastIndex + " in segment " + segment + " (Chronicle index "
+                                + Long.toHexString(chronicleIndex) + "): " + e.getMessage());
+                        break;
                     }
                     if (expected != 0 && entry.index() != expected) {
-                        throw new CorruptJournalException("index gap: expected entry " + expected + " but found "
-                                + entry.index() + " in segment " + tailer.currentFile());
+                        scan.cut = new CutPoint(cycle, sequence, segment, CutPoint.DAMAGED, "index gap: expected entry "
+                                + expected + " but found " + entry.index() + " in segment " + segment);
+                        break;
                     }
-                    if (first == 0) {
-                        first = entry.index();
+                    if (entry.index() > keepThrough) {
+                        scan.cut = new CutPoint(cycle, sequence, segment, CutPoint.NOT_DURABLE, "entry " + entry.index()
+                                + " was written but never made durable");
+                        break;
+                    }
+                    if (scan.firstIndex == 0) {
+                        scan.firstIndex = entry.index();
                     }
                     recordPosition(entry.index(), chronicleIndex);
+                    scan.lastIndex = entry.index();
+                    scan.lastCycle = cycle;
+                    scan.lastSequence = sequence;
+                    scan.lastSegment = segment;
                     expected = entry.index() + 1;
                 }
             }
         }
-        this.firstIndex = first;
-        this.lastIndex = expected == 0 ? 0 : expected - 1;
-        forceEverythingOnDisk();
-        latestSegmentOnDisk().ifPresent(name -> writingSegmentName = name);
-        durable.advanceTo(lastIndex);
-        log.info("journal {} recovered: entries {}..{}", directory, firstIndex, lastIndex);
+        return scan;
+    }
+
+    private void refuseUnlessTornTail(CutPoint cut) throws IOException {
+        String newest = latestSegmentOnDisk().orElse("");
+        if (!cutDamagedTail) {
+            throw new CorruptJournalException(cut.detail() + "; stemedb.wal.recovery.cut-damaged-tail is false, so the"
+                    + " journal is not cut; check it with 'stemedb wal-verify'");
+        }
+        if (!cut.segment().getFileName().toString().equals(newest)) {
+            throw new CorruptJournalException(cut.detail() + "; the damage is not in the newest segment (" + newest
+                    + "), so it is not an interrupted write but lost data; check it with 'stemedb wal-verify' and"
+                    + " repair it with 'stemedb wal-repair' or restore it from a replica");
+        }
+    }
+
+    /**
+     * Removes the document at the cut point and everything after it: the cut segment is rebuilt
+     * with the documents before it, and it and every later segment are moved to
+     * {@code quarantine/} (kept for inspection, never read again).
+     */
+    private void cutAt(CutPoint cut, long keptThrough) throws IOException {
+        Path scratch = directory.resolve(SCRATCH_DIRECTORY);
+        SegmentCopy.deleteRecursively(scratch);
+        Optional<Path> rebuilt = cut.sequence() == 0 ? Optional.empty()
+                : Optional.of(SegmentCopy.copyPrefix(queue, cut.cycle(), cut.sequence(), scratch));
+        long documentsDropped = countDocumentsFrom(cut);
+        queue.close();
+        Path quarantine = Files.createDirectories(directory.resolve(QUARANTINE_DIRECTORY));
+        String cutName = cut.segment().getFileName().toString();
+        String stamp = "." + System.currentTimeMillis();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path segment : files.filter(ChronicleJournal::isSegmentFile)
+                    .filter(path -> path.getFileName().toString().compareTo(cutName) >= 0)
+                    .sorted()
+                    .toList()) {
+                Files.move(segment, quarantine.resolve(segment.getFileName() + stamp));
+            }
+        }
+        if (rebuilt.isPresent()) {
+            Files.move(rebuilt.get(), directory.resolve(cutName), StandardCopyOption.ATOMIC_MOVE);
+        }
+        // Chronicle's directory listing and write lock live here and describe the files just
+        // moved; it rebuilds the file from the segments present on the next open.
+        Files.deleteIfExists(directory.resolve(QUEUE_METADATA_FILE));
+        syncDirectory(quarantine);
+        syncDirectory(directory);
+        SegmentCopy.deleteRecursively(scratch);
+        queue = buildQueue();
+        generation++;
+        log.warn("journal {} cut before {} (kept entries through {}, dropped {} documents); original segment kept in {}",
+                directory, cut.detail(), keptThrough, documentsDropped, quarantine);
+        events.tailCut(cutName, cut.reason(), keptThrough, documentsDropped);
+    }
+
+    private long countDocumentsFrom(CutPoint cut) {
+        long count = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(rollCycle.toIndex(cut.cycle(), cut.sequence()))) {
+                return 0;
+            }
+            while (true) {
+                try (DocumentContext document = tailer.readingDocument()) {
+                    if (!document.isPresent()) {
+                        return count;
+                    }
+                    count++;
+                }
+            }
+        }
+    }
+
+    static boolean isSegmentFile(Path path) {
+        return path.getFileName().toString().endsWith(SEGMENT_SUFFIX);
     }
 
     private static byte[] readAll(Bytes<?> bytes) {
@@ -193,14 +343,14 @@ public final class ChronicleJournal implements AutoCloseable {
 
     private void forceEverythingOnDisk() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SEGMENT_SUFFIX)
-                    || path.getFileName().toString().endsWith(SEGMENT_SUFFIX + "t")).toList()) {
+            for (Path file : files.filter(path -> isSegmentFile(path)
+                    || path.getFileName().toString().equals(QUEUE_METADATA_FILE)).toList()) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
             }
         }
-        syncDirectory();
+        syncDirectory(directory);
     }
 
     private Optional<String> latestSegmentOnDisk() throws IOException {
@@ -211,7 +361,7 @@ public final class ChronicleJournal implements AutoCloseable {
         }
     }
 
-    private void syncDirectory() throws IOException {
+    private static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
@@ -282,8 +432,69 @@ public final class ChronicleJournal implements AutoCloseable {
             writingSegment.force(false);
         }
         if (directoryNeedsSync) {
-            syncDirectory();
+            syncDirectory(directory);
             directoryNeedsSync = false;
+        }
+    }
+
+    /**
+     * Brings the journal back after a failed write or fsync, without a restart. Writer thread only.
+     *
+     * <p>Nothing above the durable index was acknowledged, and after a failed fsync the state of
+     * those pages (and of Chronicle's own metadata pages in the same segment) on disk is unknown:
+     * Linux may have marked them clean without writing them. So the open queue is dropped, the
+     * newest segment is rebuilt from the durable entries into a new file, fsynced and renamed into
+     * place, and the journal continues from there. On a full disk the rebuild itself fails, and
+     * the next call tries again.
+     *
+     * @throws IOException if the disk still refuses; the journal stays unwritable
+     */
+    public void recoverAfterFailure() throws IOException {
+        queueLock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new JournalUnavailableException("journal is closed");
+            }
+            dropWriterState();
+            closeQuietly(queue);
+            queue = buildQueue();
+            generation++;
+            recover(durable.get(), true);
+        } catch (InternalError e) {
+            // SIGBUS on a mapped page: the disk is still full.
+            throw new IOException("the disk refused a write while rebuilding the journal: " + e.getMessage(), e);
+        } finally {
+            queueLock.writeLock().unlock();
+        }
+    }
+
+    private void dropWriterState() {
+        if (appender != null) {
+            try {
+                appender.close();
+            } catch (RuntimeException | InternalError e) {
+                log.debug("closing the failed appender: {}", e.toString());
+            }
+            appender = null;
+        }
+        for (FileChannel channel : segmentsToForceAndClose) {
+            closeQuietly(channel);
+        }
+        segmentsToForceAndClose.clear();
+        closeQuietly(writingSegment);
+        writingSegment = null;
+        writingCycle = -1;
+        directoryNeedsSync = false;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception | InternalError e) {
+            log.debug("closing {} after a failure: {}", closeable, e.toString());
         }
     }
 
@@ -332,6 +543,16 @@ public final class ChronicleJournal implements AutoCloseable {
         return queue.createTailer();
     }
 
+    /** Changes whenever the queue is reopened after a cut; readers then recreate their tailers. */
+    long generation() {
+        return generation;
+    }
+
+    /** Held by readers while they touch a tailer, so the queue is not swapped underneath them. */
+    ReentrantReadWriteLock.ReadLock readLock() {
+        return queueLock.readLock();
+    }
+
     /** Where entry {@code index} sits in Chronicle's numbering, or -1 if no cycle holds it. */
     long chronicleIndexOf(long index) {
         Map.Entry<Long, Integer> cycle = cycleByBaseIndex.floorEntry(index);
@@ -352,6 +573,7 @@ public final class ChronicleJournal implements AutoCloseable {
         }
         closed = true;
         durable.close();
+        queueLock.writeLock().lock();
         try {
             if (appender != null) {
                 // The writer thread has stopped by now; let this thread close what it created.
@@ -369,6 +591,8 @@ public final class ChronicleJournal implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             log.warn("closing journal {}: {}", directory, e.toString());
+        } finally {
+            queueLock.writeLock().unlock();
         }
     }
 }

@@ -9,7 +9,16 @@ public interface JournalEvents {
      * @param rotation true when it replaced an earlier segment while running, false for the
      *     segment in use at start-up
      */
-    void segmentOpened(String segmentName, boolean rotation);
+    default void segmentOpened(String segmentName, boolean rotation) {}
 
-    JournalEvents NONE = (segmentName, rotation) -> {};
+    /**
+     * Entries from a damaged or not-durable tail were removed; the original segment was moved to
+     * the journal's {@code quarantine} directory.
+     *
+     * @param reason {@code damaged} (failed its CRC or framing at start-up) or {@code not_durable}
+     *     (written but never made durable before a write or fsync failure)
+     */
+    default void tailCut(String segmentName, String reason, long keptThroughIndex, long documentsDropped) {}
+
+    JournalEvents NONE = new JournalEvents() {};
 }

@@ -16,6 +16,7 @@ public final class JournalReader implements AutoCloseable {
     private final ChronicleJournal journal;
     private long nextIndex;
     private ExcerptTailer tailer;
+    private long tailerGeneration;
     private boolean positioned;
 
     JournalReader(ChronicleJournal journal, long fromIndex) {
@@ -36,9 +37,25 @@ public final class JournalReader implements AutoCloseable {
         if (nextIndex > journal.durableIndex()) {
             return null;
         }
-        if (!positioned && !position()) {
-            return null;
+        journal.readLock().lock();
+        try {
+            if (journal.isClosed()) {
+                throw new JournalUnavailableException("journal is closed");
+            }
+            if (tailer != null && tailerGeneration != journal.generation()) {
+                // The journal was cut and reopened: the old tailer belongs to a closed queue.
+                closeTailer();
+            }
+            if (!positioned && !position()) {
+                return null;
+            }
+            return read();
+        } finally {
+            journal.readLock().unlock();
         }
+    }
+
+    private JournalEntry read() {
         try (DocumentContext document = tailer.readingDocument()) {
             if (!document.isPresent()) {
                 // Durable but not visible yet: the tailer is at the end of a cycle whose
@@ -68,6 +85,7 @@ public final class JournalReader implements AutoCloseable {
         long chronicleIndex = journal.chronicleIndexOf(nextIndex);
         if (tailer == null) {
             tailer = journal.createTailer();
+            tailerGeneration = journal.generation();
         }
         if (chronicleIndex < 0 || !tailer.moveToIndex(chronicleIndex)) {
             throw new IllegalStateException("entry " + nextIndex + " is durable but cannot be located in the journal");
@@ -76,10 +94,25 @@ public final class JournalReader implements AutoCloseable {
         return true;
     }
 
+    private void closeTailer() {
+        try {
+            tailer.close();
+        } catch (RuntimeException alreadyClosedWithItsQueue) {
+            // Nothing to release.
+        }
+        tailer = null;
+        positioned = false;
+    }
+
     @Override
     public void close() {
         if (tailer != null) {
-            tailer.close();
+            journal.readLock().lock();
+            try {
+                closeTailer();
+            } finally {
+                journal.readLock().unlock();
+            }
         }
     }
 }

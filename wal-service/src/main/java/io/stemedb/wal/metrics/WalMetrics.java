@@ -17,7 +17,11 @@ import java.util.concurrent.TimeUnit;
  *       file; present at 0 for the segment in use so that {@code rate()} and alerts see it;</li>
  *   <li>{@code stemedb_wal_segment_rotations_total} — segment files started while running;</li>
  *   <li>{@code stemedb_wal_entries_appended_total}, {@code stemedb_wal_payload_bytes_total};</li>
- *   <li>{@code stemedb_wal_group_commit_entries} — entries per fsync (the group-commit factor).</li>
+ *   <li>{@code stemedb_wal_group_commit_entries} — entries per fsync (the group-commit factor);</li>
+ *   <li>{@code stemedb_wal_tail_cuts_total{reason}} — tails removed at start-up ({@code damaged})
+ *       or after a failure ({@code not_durable});</li>
+ *   <li>{@code stemedb_wal_recovery_attempts_total{outcome}} — attempts to take appends again
+ *       after a failed write or fsync ({@code succeeded}, {@code failed}).</li>
  * </ul>
  */
 public final class WalMetrics implements CommitObserver, JournalEvents {
@@ -45,6 +49,8 @@ public final class WalMetrics implements CommitObserver, JournalEvents {
                 .description("Payload bytes made durable")
                 .baseUnit("bytes")
                 .register(registry);
+        recoveryAttempts("succeeded");
+        recoveryAttempts("failed");
         this.entriesPerFsync = DistributionSummary.builder("stemedb.wal.group.commit.entries")
                 .description("Entries made durable by one fsync")
                 .publishPercentiles(0.5, 0.99)
@@ -70,6 +76,27 @@ public final class WalMetrics implements CommitObserver, JournalEvents {
         if (rotation) {
             rotations.increment();
         }
+    }
+
+    @Override
+    public void tailCut(String segmentName, String reason, long keptThroughIndex, long documentsDropped) {
+        Counter.builder("stemedb.wal.tail.cuts")
+                .description("Journal tails cut: damaged entries at start-up, or entries never made durable after a failure")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void recoveryAttempted(boolean succeeded) {
+        recoveryAttempts(succeeded ? "succeeded" : "failed").increment();
+    }
+
+    private Counter recoveryAttempts(String outcome) {
+        return Counter.builder("stemedb.wal.recovery.attempts")
+                .description("Attempts to rebuild the journal and take appends again after a failed write or fsync")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     private Counter fsyncErrors(String segment) {

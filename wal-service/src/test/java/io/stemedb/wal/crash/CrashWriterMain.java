@@ -1,5 +1,6 @@
 package io.stemedb.wal.crash;
 
+import io.stemedb.wal.fencing.TermFence;
 import io.stemedb.wal.groupcommit.AppendResult;
 import io.stemedb.wal.groupcommit.CommitObserver;
 import io.stemedb.wal.groupcommit.GroupCommitSettings;
@@ -16,26 +17,23 @@ import net.openhft.chronicle.queue.RollCycles;
 
 /**
  * A process for crash tests: appends through the group committer from several threads until it is
- * killed, printing "ACK first last" for every acknowledged append. The test kills it with SIGKILL
- * and checks that every acknowledged index is in the journal after recovery.
+ * killed, printing {@code ACK index payload} for every acknowledged append. Each payload is unique
+ * ({@code <run>-<thread>-<sequence>} padded to a varying length), so the test can check that the
+ * entry at each acknowledged index is exactly the one acknowledged.
  *
- * <p>Arguments: journal directory, writer threads.
+ * <p>Arguments: journal directory, writer threads, run name.
  */
 public final class CrashWriterMain {
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
+        String run = args[2];
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        ChronicleJournal journal = ChronicleJournal.open(directory, RollCycles.FAST_DAILY, JournalEvents.NONE);
-        GroupCommitter committer = new GroupCommitter(journal, new GroupCommitSettings(4096, Duration.ZERO, 10_000, true),
-                new CommitObserver() {
-                    @Override
-                    public void committed(long fsyncNanos, int entries, long bytes) {}
-
-                    @Override
-                    public void failed(String segment, Throwable cause) {}
-                });
+        ChronicleJournal journal = ChronicleJournal.open(directory, RollCycles.FAST_DAILY, true, JournalEvents.NONE);
+        GroupCommitter committer = new GroupCommitter(journal, TermFence.load(directory),
+                new GroupCommitSettings(4096, Duration.ZERO, 10_000, true, Duration.ofSeconds(1)),
+                CommitObserver.NONE);
         synchronized (out) {
             out.println("READY " + journal.durableIndex());
             out.flush();
@@ -43,16 +41,23 @@ public final class CrashWriterMain {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread writer = new Thread(() -> {
-                byte[] payload = ("crash-test-payload-from-thread-" + thread).repeat(4).getBytes(StandardCharsets.UTF_8);
-                while (true) {
-                    AppendResult result = committer.append(List.of(new EntryToWrite(1, 1, payload))).join();
+                for (long sequence = 0; ; sequence++) {
+                    String payload = payload(run, thread, sequence);
+                    AppendResult result = committer.append(List.of(
+                            new EntryToWrite(1, 1, payload.getBytes(StandardCharsets.UTF_8)))).join();
                     synchronized (out) {
-                        out.println("ACK " + result.firstIndex() + " " + result.lastIndex());
+                        out.println("ACK " + result.firstIndex() + " " + payload);
                         out.flush();
                     }
                 }
             });
             writer.start();
         }
+    }
+
+    /** Lengths vary from about 20 to 1,000 bytes so that entries straddle pages in every way. */
+    static String payload(String run, int thread, long sequence) {
+        String key = run + "-" + thread + "-" + sequence;
+        return key + "~".repeat((int) ((sequence * 37 + thread * 101) % 1000));
     }
 }

@@ -2,6 +2,7 @@ package io.stemedb.wal.groupcommit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemedb.wal.fencing.TermFence;
 import io.stemedb.wal.journal.ChronicleJournal;
 import io.stemedb.wal.journal.EntryToWrite;
 import io.stemedb.wal.journal.JournalEntry;
@@ -46,9 +47,9 @@ class GroupCommitterTest {
         int writers = 32;
         int appendsPerWriter = 200;
         List<AppendResult> results = Collections.synchronizedList(new ArrayList<>());
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE)) {
-            GroupCommitter committer = new GroupCommitter(journal,
-                    new GroupCommitSettings(4096, Duration.ZERO, 10_000, true), observer);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
+            GroupCommitter committer = new GroupCommitter(journal, TermFence.load(dir),
+                    new GroupCommitSettings(4096, Duration.ZERO, 10_000, true, Duration.ofSeconds(1)), observer);
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < writers; w++) {

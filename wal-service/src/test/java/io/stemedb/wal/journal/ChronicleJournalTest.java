@@ -23,10 +23,10 @@ class ChronicleJournalTest {
 
     @Test
     void entriesSurviveCloseAndReopenInOrder() throws IOException {
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE)) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
             writeDurably(journal, 1, 100);
         }
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE)) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
             assertThat(journal.firstIndex()).isEqualTo(1);
             assertThat(journal.durableIndex()).isEqualTo(100);
             assertThat(readAll(journal, 1)).extracting(JournalEntry::index)
@@ -42,7 +42,7 @@ class ChronicleJournalTest {
 
     @Test
     void readersNeverSeeEntriesThatAreNotYetDurable() throws IOException {
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE)) {
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
             writeDurably(journal, 1, 3);
             journal.write(entry(4));
             journal.write(entry(5));
@@ -59,8 +59,13 @@ class ChronicleJournalTest {
     void readsAcrossSegmentRotationsFromAnyIndex() throws IOException {
         AtomicLong now = new AtomicLong(TimeUnit.DAYS.toMillis(20_000));
         List<String> opened = new ArrayList<>();
-        JournalEvents events = (segment, rotation) -> opened.add(segment + (rotation ? " rotation" : ""));
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, events, now::get)) {
+        JournalEvents events = new JournalEvents() {
+            @Override
+            public void segmentOpened(String segment, boolean rotation) {
+                opened.add(segment + (rotation ? " rotation" : ""));
+            }
+        };
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, events, now::get)) {
             long index = 1;
             for (int segment = 0; segment < 4; segment++) {
                 writeDurably(journal, index, index + 24);
@@ -78,15 +83,15 @@ class ChronicleJournalTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(file -> file.toString().endsWith(".cq4"))).hasSize(4);
         }
-        try (ChronicleJournal reopened = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, JournalEvents.NONE, now::get)) {
+        try (ChronicleJournal reopened = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, JournalEvents.NONE, now::get)) {
             assertThat(readAll(reopened, 60)).extracting(JournalEntry::index).containsExactlyElementsOf(range(60, 100));
         }
     }
 
     @Test
     void aSecondOpenOfTheSameDirectoryIsRefused() {
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE)) {
-            assertThatThrownBy(() -> ChronicleJournal.open(dir, RollCycles.FAST_DAILY, JournalEvents.NONE))
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
+            assertThatThrownBy(() -> ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE))
                     .hasMessageContaining("in use");
         }
     }

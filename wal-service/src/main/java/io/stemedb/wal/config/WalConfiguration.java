@@ -6,6 +6,10 @@ import io.stemedb.wal.fencing.TermFence;
 import io.stemedb.wal.groupcommit.GroupCommitSettings;
 import io.stemedb.wal.groupcommit.GroupCommitter;
 import io.stemedb.wal.journal.ChronicleJournal;
+import io.stemedb.wal.journal.JournalOptions;
+import io.stemedb.wal.retention.RetentionFloors;
+import io.stemedb.wal.retention.RetentionTask;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import io.stemedb.wal.metrics.WalMetrics;
 import net.openhft.chronicle.queue.RollCycles;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,14 +27,30 @@ public class WalConfiguration {
 
     @Bean(destroyMethod = "close")
     ChronicleJournal chronicleJournal(WalProperties properties, WalMetrics metrics, MeterRegistry registry) {
-        ChronicleJournal journal = ChronicleJournal.open(properties.dir(), RollCycles.valueOf(properties.rollCycle()),
-                properties.recovery().cutDamagedTail(), metrics);
+        ChronicleJournal journal = ChronicleJournal.open(properties.dir(), new JournalOptions(
+                RollCycles.valueOf(properties.rollCycle()), properties.recovery().cutDamagedTail(),
+                properties.segmentMaxSize().toBytes()), metrics, SystemTimeProvider.INSTANCE);
         // Present from start-up, so alerts on it see a series before the first failure.
         metrics.segmentOpened(journal.currentSegmentName(), false);
         Gauge.builder("stemedb.wal.last.durable.index", journal, ChronicleJournal::durableIndex)
                 .description("Highest journal index known to be on disk")
                 .register(registry);
         return journal;
+    }
+
+    @Bean
+    RetentionFloors retentionFloors(WalProperties properties) {
+        return new RetentionFloors(new java.util.HashSet<>(properties.retention().requiredConsumers()));
+    }
+
+    @Bean(destroyMethod = "close")
+    RetentionTask retentionTask(ChronicleJournal journal, RetentionFloors floors, WalProperties properties,
+            MeterRegistry registry) {
+        Gauge.builder("stemedb.wal.first.index", journal, ChronicleJournal::firstIndex)
+                .description("Lowest journal index still on disk (retention deletes below it)")
+                .register(registry);
+        return new RetentionTask(journal, floors, properties.retention().keepSegments(),
+                properties.retention().checkInterval(), registry);
     }
 
     @Bean(destroyMethod = "close")

@@ -14,23 +14,42 @@ import org.springframework.validation.annotation.Validated;
  * @param dir                  directory of the journal's segment files; default {@code ./data/wal}
  * @param rollCycle            Chronicle roll cycle, i.e. how often a new segment file starts;
  *                             default {@code FAST_DAILY} (one file per UTC day)
+ * @param segmentMaxSize       start a new segment file once the current one holds about this many
+ *                             bytes of entries, whatever the roll cycle; 0 rotates by time only;
+ *                             default 1GB
  * @param maxEntrySize         largest payload one entry may carry; default 1MB
  * @param logFsyncErrors       log each failed fsync with its stack trace (runbook key
  *                             {@code [wal] log_fsync_errors}); default true
  * @param groupCommit          batching of fsyncs
  * @param read                 streams of entries to readers
  * @param recovery             what happens after damage or a failed write
+ * @param retention            when old segments are deleted
  */
 @Validated
 @ConfigurationProperties("stemedb.wal")
 public record WalProperties(
         @DefaultValue("./data/wal") Path dir,
         @DefaultValue("FAST_DAILY") String rollCycle,
+        @DefaultValue("1GB") DataSize segmentMaxSize,
         @DefaultValue("1MB") DataSize maxEntrySize,
         @DefaultValue("true") boolean logFsyncErrors,
         @DefaultValue GroupCommit groupCommit,
         @DefaultValue Read read,
-        @DefaultValue Recovery recovery) {
+        @DefaultValue Recovery recovery,
+        @DefaultValue Retention retention) {
+
+    /**
+     * @param requiredConsumers  consumers that must have reported the lowest index they need
+     *                           (gRPC {@code Retain}) before any segment is deleted; default
+     *                           {@code index} (api-service's query index, which reports only once
+     *                           it can restart from a snapshot, so until then nothing is deleted)
+     * @param keepSegments       newest segments never deleted; default 2
+     * @param checkInterval      time between retention passes; 0 disables retention; default 1m
+     */
+    public record Retention(
+            @DefaultValue("index") java.util.List<String> requiredConsumers,
+            @DefaultValue("2") int keepSegments,
+            @DefaultValue("1m") Duration checkInterval) {}
 
     /**
      * @param cutDamagedTail  at start-up, cut a damaged entry in the newest segment and everything

@@ -7,6 +7,7 @@ import io.stemedb.proto.wal.WalEntry;
 import io.stemedb.wal.config.WalProperties;
 import io.stemedb.wal.journal.ChronicleJournal;
 import io.stemedb.wal.journal.JournalEntry;
+import io.stemedb.wal.journal.EntriesDeletedException;
 import io.stemedb.wal.journal.JournalReader;
 import io.stemedb.wal.journal.JournalUnavailableException;
 import java.util.Set;
@@ -128,6 +129,8 @@ public class ReadStreams implements SmartLifecycle {
                 stream(reader);
             } catch (JournalUnavailableException e) {
                 endWith(Status.UNAVAILABLE.withDescription(e.getMessage()));
+            } catch (EntriesDeletedException e) {
+                endWith(Status.OUT_OF_RANGE.withDescription(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 endWith(Status.UNAVAILABLE.withDescription("wal-service is shutting down"));

@@ -10,12 +10,15 @@ import io.stemedb.proto.wal.EntryType;
 import io.stemedb.proto.wal.FenceRequest;
 import io.stemedb.proto.wal.FenceResponse;
 import io.stemedb.proto.wal.ReadRequest;
+import io.stemedb.proto.wal.RetainRequest;
+import io.stemedb.proto.wal.RetainResponse;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
 import io.stemedb.proto.wal.WalGrpc;
 import io.stemedb.wal.config.WalProperties;
 import io.stemedb.wal.fencing.StaleTermException;
+import io.stemedb.wal.retention.RetentionFloors;
 import java.io.IOException;
 import io.stemedb.wal.groupcommit.GroupCommitter;
 import io.stemedb.wal.groupcommit.OverloadedException;
@@ -34,11 +37,13 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
     private final GroupCommitter committer;
     private final ChronicleJournal journal;
     private final ReadStreams readStreams;
+    private final RetentionFloors retentionFloors;
     private final long maxEntryBytes;
 
     public WalGrpcService(GroupCommitter committer, ChronicleJournal journal, ReadStreams readStreams,
-            WalProperties properties) {
+            RetentionFloors retentionFloors, WalProperties properties) {
         this.committer = committer;
+        this.retentionFloors = retentionFloors;
         this.journal = journal;
         this.readStreams = readStreams;
         this.maxEntryBytes = properties.maxEntrySize().toBytes();
@@ -86,6 +91,17 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
             response.onError(Status.UNAVAILABLE.withDescription("cannot persist the fenced term: " + e)
                     .asRuntimeException());
         }
+    }
+
+    @Override
+    public void retain(RetainRequest request, StreamObserver<RetainResponse> response) {
+        if (request.getConsumer().isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("consumer is required").asRuntimeException());
+            return;
+        }
+        retentionFloors.report(request.getConsumer(), request.getNeededFromIndex());
+        response.onNext(RetainResponse.newBuilder().setFirstIndex(journal.firstIndex()).build());
+        response.onCompleted();
     }
 
     @Override

@@ -55,6 +55,7 @@ public final class ChronicleJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final String LOCK_FILE = "wal.lock";
     private static final String SEGMENT_SUFFIX = ".cq4";
+    private static final int CHRONICLE_HEADER_BYTES = 4;
     private static final String QUEUE_METADATA_FILE = "metadata.cq4t";
     static final String QUARANTINE_DIRECTORY = "quarantine";
     private static final String SCRATCH_DIRECTORY = ".rewrite";
@@ -62,8 +63,9 @@ public final class ChronicleJournal implements AutoCloseable {
     private final Path directory;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final TimeProvider time;
+    private final SegmentClock clock;
     private final boolean cutDamagedTail;
+    private final long maxSegmentBytes;
     /** Replaced when a tail is cut; readers hold {@link #queueLock} for reading while they use it. */
     private volatile SingleChronicleQueue queue;
     private final ReentrantReadWriteLock queueLock = new ReentrantReadWriteLock();
@@ -79,20 +81,26 @@ public final class ChronicleJournal implements AutoCloseable {
     private ExcerptAppender appender;
     private long lastIndex;
     private int writingCycle = -1;
+    /** Bytes of entries in the segment being written (for rotation by size). */
+    private long segmentBytes;
+    /** The newest cycle found at recovery and the bytes of entries it held then. */
+    private int recoveredCycle = -1;
+    private long recoveredCycleBytes;
     private FileChannel writingSegment;
     private volatile String writingSegmentName = "none";
     private final List<FileChannel> segmentsToForceAndClose = new ArrayList<>();
     private boolean directoryNeedsSync;
     private volatile boolean closed;
 
-    private ChronicleJournal(Path directory, FileChannel lockChannel, FileLock lock, RollCycle rollCycle,
-            TimeProvider time, boolean cutDamagedTail, JournalEvents events) {
+    private ChronicleJournal(Path directory, FileChannel lockChannel, FileLock lock, JournalOptions options,
+            TimeProvider wallClock, JournalEvents events) {
         this.directory = directory;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.rollCycle = rollCycle;
-        this.time = time;
-        this.cutDamagedTail = cutDamagedTail;
+        this.rollCycle = options.rollCycle();
+        this.clock = new SegmentClock(wallClock);
+        this.cutDamagedTail = options.cutDamagedTail();
+        this.maxSegmentBytes = options.maxSegmentBytes();
         this.events = events;
         this.durable = new DurableIndex(0);
     }
@@ -100,7 +108,7 @@ public final class ChronicleJournal implements AutoCloseable {
     private SingleChronicleQueue buildQueue() {
         return SingleChronicleQueueBuilder.binary(directory)
                 .rollCycle(rollCycle)
-                .timeProvider(time)
+                .timeProvider(clock)
                 .build();
     }
 
@@ -122,12 +130,17 @@ public final class ChronicleJournal implements AutoCloseable {
      */
     public static ChronicleJournal open(Path directory, RollCycle rollCycle, boolean cutDamagedTail,
             JournalEvents events) {
-        return open(directory, rollCycle, cutDamagedTail, events, SystemTimeProvider.INSTANCE);
+        return open(directory, new JournalOptions(rollCycle, cutDamagedTail, 0), events, SystemTimeProvider.INSTANCE);
     }
 
     /** As {@link #open(Path, RollCycle, boolean, JournalEvents)} with Chronicle's clock injected (tests roll segments with it). */
     public static ChronicleJournal open(Path directory, RollCycle rollCycle, boolean cutDamagedTail, JournalEvents events,
             TimeProvider time) {
+        return open(directory, new JournalOptions(rollCycle, cutDamagedTail, 0), events, time);
+    }
+
+    /** Opens the journal with all options; {@code time} is the wall clock Chronicle rolls segments by. */
+    public static ChronicleJournal open(Path directory, JournalOptions options, JournalEvents events, TimeProvider time) {
         try {
             Files.createDirectories(directory);
             FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE),
@@ -142,8 +155,7 @@ public final class ChronicleJournal implements AutoCloseable {
                 lockChannel.close();
                 throw new IllegalStateException("journal " + directory + " is in use by another process");
             }
-            ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, rollCycle, time,
-                    cutDamagedTail, events);
+            ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, options, time, events);
             try {
                 journal.queue = journal.buildQueue();
                 journal.recover(Long.MAX_VALUE, false);
@@ -183,6 +195,13 @@ public final class ChronicleJournal implements AutoCloseable {
         }
         this.firstIndex = scan.firstIndex;
         this.lastIndex = scan.lastIndex;
+        int newestCycle = queue.lastCycle();
+        if (newestCycle >= 0) {
+            // Never write into a segment older than the newest one, whatever the wall clock says.
+            clock.raiseFloorTo(startOfCycle(newestCycle));
+        }
+        recoveredCycle = scan.lastCycle;
+        recoveredCycleBytes = scan.lastCycleBytes;
         forceEverythingOnDisk();
         latestSegmentOnDisk().ifPresent(name -> writingSegmentName = name);
         durable.advanceTo(lastIndex);
@@ -196,6 +215,8 @@ public final class ChronicleJournal implements AutoCloseable {
         int lastCycle = -1;
         long lastSequence = -1;
         Path lastSegment;
+        /** Byte offset just past the last good entry in its segment. */
+        long lastCycleBytes;
         CutPoint cut;
     }
 
@@ -240,6 +261,7 @@ public final class ChronicleJournal implements AutoCloseable {
                     scan.lastCycle = cycle;
                     scan.lastSequence = sequence;
                     scan.lastSegment = segment;
+                    scan.lastCycleBytes = document.wire().bytes().readLimit();
                     expected = entry.index() + 1;
                 }
             }
@@ -384,6 +406,12 @@ public final class ChronicleJournal implements AutoCloseable {
         int cycle = rollCycle.toCycle(chronicleIndex);
         if (cycle != writingCycle) {
             switchSegment(cycle);
+            segmentBytes = cycle == recoveredCycle ? recoveredCycleBytes : 0;
+        }
+        segmentBytes += frame.length + CHRONICLE_HEADER_BYTES;
+        if (maxSegmentBytes > 0 && segmentBytes >= maxSegmentBytes) {
+            // The next write lands in the next cycle: a new segment.
+            clock.raiseFloorTo(startOfCycle(cycle + 1));
         }
         recordPosition(index, chronicleIndex);
         if (firstIndex == 0) {
@@ -391,6 +419,10 @@ public final class ChronicleJournal implements AutoCloseable {
         }
         lastIndex = index;
         return index;
+    }
+
+    private long startOfCycle(int cycle) {
+        return queue.epoch() + (long) cycle * rollCycle.lengthInMillis();
     }
 
     private void switchSegment(int cycle) {
@@ -532,11 +564,65 @@ public final class ChronicleJournal implements AutoCloseable {
     }
 
     /**
-     * A reader of durable entries from {@code fromIndex} on (from the first entry when it is below
-     * that). Use it from one thread at a time and close it.
+     * A reader of durable entries from {@code fromIndex} on; 0 means from the oldest entry kept.
+     * Use it from one thread at a time and close it.
+     *
+     * @throws EntriesDeletedException if retention has deleted {@code fromIndex}
      */
     public JournalReader openReader(long fromIndex) {
-        return new JournalReader(this, Math.max(fromIndex, 1));
+        if (fromIndex > 0 && fromIndex < firstIndex) {
+            throw new EntriesDeletedException(fromIndex, firstIndex);
+        }
+        return new JournalReader(this, fromIndex);
+    }
+
+    /**
+     * Deletes whole segments whose entries are all below {@code keepFrom}, except the newest
+     * {@code keepNewest} segments (never fewer than one: the segment being written stays).
+     *
+     * @return the file names deleted, oldest first
+     */
+    public List<String> deleteSegmentsBelow(long keepFrom, int keepNewest) throws IOException {
+        queueLock.writeLock().lock();
+        try {
+            if (closed) {
+                return List.of();
+            }
+            List<Map.Entry<Long, Integer>> cycles = new ArrayList<>(cycleByBaseIndex.entrySet());
+            int deletable = cycles.size() - Math.max(1, keepNewest);
+            List<String> deleted = new ArrayList<>();
+            for (int i = 0; i < deletable; i++) {
+                long lastOfCycle = cycles.get(i + 1).getKey() - 1;
+                if (lastOfCycle >= keepFrom) {
+                    break;
+                }
+                Path segment = segmentFileOf(cycles.get(i).getValue());
+                if (segment == null) {
+                    break;
+                }
+                Files.deleteIfExists(segment);
+                cycleByBaseIndex.remove(cycles.get(i).getKey());
+                firstIndex = lastOfCycle + 1;
+                deleted.add(segment.getFileName().toString());
+            }
+            if (!deleted.isEmpty()) {
+                syncDirectory(directory);
+                queue.refreshDirectoryListing();
+                log.info("retention deleted segments {}; the journal now starts at entry {}", deleted, firstIndex);
+            }
+            return deleted;
+        } finally {
+            queueLock.writeLock().unlock();
+        }
+    }
+
+    private Path segmentFileOf(int cycle) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
+                return null;
+            }
+            return tailer.currentFile().toPath();
+        }
     }
 
     ExcerptTailer createTailer() {

@@ -26,7 +26,7 @@ public final class JournalReader implements AutoCloseable {
 
     /** The index {@link #next()} will return next. */
     public long nextIndex() {
-        return nextIndex;
+        return nextIndex == 0 ? Math.max(1, journal.firstIndex()) : nextIndex;
     }
 
     /** The next durable entry, or null if there is none yet. */
@@ -34,7 +34,7 @@ public final class JournalReader implements AutoCloseable {
         if (journal.isClosed()) {
             throw new JournalUnavailableException("journal is closed");
         }
-        if (nextIndex > journal.durableIndex()) {
+        if (nextIndex() > journal.durableIndex()) {
             return null;
         }
         journal.readLock().lock();
@@ -79,8 +79,10 @@ public final class JournalReader implements AutoCloseable {
         if (first == 0) {
             return false;
         }
-        if (nextIndex < first) {
+        if (nextIndex == 0) {
             nextIndex = first;
+        } else if (nextIndex < first) {
+            throw new EntriesDeletedException(nextIndex, first);
         }
         long chronicleIndex = journal.chronicleIndexOf(nextIndex);
         if (tailer == null) {

@@ -89,6 +89,45 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void segmentsRotateBySizeAndNeverGoBackToAnOlderOne() throws IOException {
+        AtomicLong now = new AtomicLong(TimeUnit.DAYS.toMillis(20_000));
+        List<String> rotations = new ArrayList<>();
+        JournalEvents events = new JournalEvents() {
+            @Override
+            public void segmentOpened(String segment, boolean rotation) {
+                if (rotation) {
+                    rotations.add(segment);
+                }
+            }
+        };
+        JournalOptions options = new JournalOptions(RollCycles.FAST_DAILY, true, 2_000);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, options, events, now::get)) {
+            // 100 frames of about 100 bytes: a new segment about every 19 entries.
+            for (long index = 1; index <= 100; index++) {
+                journal.write(new EntryToWrite(1, 1, ("entry-" + index + "-" + "x".repeat(60)).getBytes(StandardCharsets.UTF_8)));
+            }
+            journal.force();
+            journal.publishDurable(100);
+            assertThat(rotations).hasSizeBetween(4, 6);
+            assertThat(readAll(journal, 1)).extracting(JournalEntry::index).containsExactlyElementsOf(range(1, 100));
+        }
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(file -> file.toString().endsWith(".cq4")).sorted().toList();
+        }
+        assertThat(segments).hasSize(rotations.size() + 1);
+        // Size rotation moved the cycle ahead of the (frozen) wall clock; a reopen must keep
+        // writing after the newest segment, not fall back to the wall clock's older one.
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, options, JournalEvents.NONE, now::get)) {
+            writeDurably(journal, 101, 101);
+            assertThat(journal.currentSegmentName()).isEqualTo(segments.get(segments.size() - 1).getFileName().toString());
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, options, JournalEvents.NONE, now::get)) {
+            assertThat(readAll(journal, 1)).extracting(JournalEntry::index).containsExactlyElementsOf(range(1, 101));
+        }
+    }
+
+    @Test
     void aSecondOpenOfTheSameDirectoryIsRefused() {
         try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
             assertThatThrownBy(() -> ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE))

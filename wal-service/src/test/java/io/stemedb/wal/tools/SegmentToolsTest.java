@@ -94,6 +94,26 @@ class SegmentToolsTest {
     }
 
     @Test
+    void aSegmentFileTruncatedInTheMiddleOfAnEntryIsReportedAndCut() throws IOException {
+        writeJournal(40);
+        Path segment = SegmentFiles.segments(dir).get(0);
+        long cut = SegmentFiles.offsetOf(segment, "payload-31") + 3;
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.truncate(cut);
+        }
+
+        SegmentReport report = SegmentTools.verify(segment, RollCycles.FAST_DAILY).get(0);
+        assertThat(report.intact()).isFalse();
+        assertThat(report.lastIndex()).isEqualTo(30);
+        assertThat(report.badOffset()).isLessThan(cut);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, JournalEvents.NONE)) {
+            assertThat(indexes(journal)).hasSize(30);
+            write(journal, 31, 32);
+            assertThat(indexes(journal)).hasSize(32);
+        }
+    }
+
+    @Test
     void aWriteCutShortByACrashIsReportedAndTheJournalStillOpens() throws IOException {
         writeJournal(10);
         Path segment = SegmentFiles.segments(dir).get(0);

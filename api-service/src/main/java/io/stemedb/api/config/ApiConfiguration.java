@@ -9,6 +9,9 @@ import io.stemedb.api.query.QueryRequestReader;
 import io.stemedb.api.query.QueryService;
 import io.stemedb.api.wal.WalClient;
 import io.stemedb.api.write.AssertionWriter;
+import io.stemedb.api.write.FeedbackWriter;
+import io.stemedb.api.write.JournalAppender;
+import io.stemedb.api.write.WriteRequests;
 import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.validation.AssertionRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
@@ -40,8 +43,13 @@ public class ApiConfiguration {
     }
 
     @Bean
-    QueryRequestReader queryRequestReader(ValidationLimits limits) {
-        return new QueryRequestReader(limits);
+    QueryRequestReader queryRequestReader(ValidationLimits limits, ApiProperties properties) {
+        return new QueryRequestReader(limits, properties.maxQueryResults());
+    }
+
+    @Bean
+    WriteRequests writeRequests(ValidationLimits limits, AssertionRequestReader assertions, ApiProperties properties) {
+        return new WriteRequests(limits, assertions, properties.maxBatchAssertions());
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -66,15 +74,24 @@ public class ApiConfiguration {
     }
 
     @Bean
-    AssertionWriter assertionWriter(AssertionRequestReader requests, HybridLogicalClock clock, WalClient wal,
-            WalTailer tailer, ApiProperties properties, MeterRegistry registry) {
-        return new AssertionWriter(requests, clock, wal, tailer, properties.term(), registry);
+    JournalAppender journalAppender(WalClient wal, WalTailer tailer, AssertionIndex index, ApiProperties properties,
+            MeterRegistry registry) {
+        return new JournalAppender(wal, tailer, index, properties.term(), properties.readAfterWriteTimeout(), registry);
     }
 
     @Bean
-    QueryService queryService(AssertionIndex index, AssertionWriter writer, ApiProperties properties) {
-        return new QueryService(index, writer::highestAcknowledgedIndex, properties.readAfterWriteTimeout(),
-                properties.maxQueryResults());
+    AssertionWriter assertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
+        return new AssertionWriter(index, clock, journal);
+    }
+
+    @Bean
+    FeedbackWriter feedbackWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
+        return new FeedbackWriter(index, clock, journal);
+    }
+
+    @Bean
+    QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties) {
+        return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
     }
 
     @Bean("node")

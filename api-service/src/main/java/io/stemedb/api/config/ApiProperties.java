@@ -18,8 +18,8 @@ import org.springframework.util.unit.DataSize;
  *                      acknowledged write before answering 503; default 5s
  * @param tailRetry     pause before reconnecting the index's stream from the wal-service after
  *                      it broke; default 500ms
- * @param maxQueryResults  most assertions one query answers with (more sets {@code truncated});
- *                      default 10000
+ * @param maxQueryResults  largest {@code limit} a query may ask for (one page); default 10000
+ * @param maxBatchAssertions  most assertions in one {@code POST /v1/assert/batch}; default 1000
  * @param limits        sizes every request is held to
  */
 @ConfigurationProperties("stemedb.api")
@@ -30,6 +30,7 @@ public record ApiProperties(
         @DefaultValue("5s") Duration readAfterWriteTimeout,
         @DefaultValue("500ms") Duration tailRetry,
         @DefaultValue("10000") int maxQueryResults,
+        @DefaultValue("1000") int maxBatchAssertions,
         @DefaultValue Limits limits) {
 
     /**

@@ -1,5 +1,7 @@
 package io.stemedb.api.http;
 
+import io.stemedb.api.error.ConflictException;
+import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
@@ -17,6 +19,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * The one place where the API's errors become HTTP: RFC 9457 problem documents.
  * <ul>
  *   <li>400 — {@code errors: [{field, message}]} naming every bad field;</li>
+ *   <li>404 — the assertion (or other resource) named does not exist, {@code errors} names the field;</li>
+ *   <li>409 — lost a race with another writer, nothing changed;</li>
  *   <li>503 — {@code reason} (see {@code UnavailableReason}) and a {@code Retry-After} header;</li>
  *   <li>framework errors (405, 406, 415, 404…) — as problem documents too, via the base class.</li>
  * </ul>
@@ -33,6 +37,21 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .toList();
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Not found");
+        problem.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Conflict");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(UnavailableException.class)

@@ -1,35 +1,59 @@
 package io.stemedb.api.http;
 
 import io.stemedb.api.write.AssertionWriter;
-import io.stemedb.api.write.WrittenAssertion;
+import io.stemedb.api.write.WriteRequests;
+import io.stemedb.api.write.Written;
 import io.stemedb.common.clock.HlcTimestamp;
+import io.stemedb.common.model.Assertion;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/assert}. The body is taken as raw bytes and parsed by StemeDB's own strict reader
- * (duplicate keys, exact numbers, unknown fields), not by the framework's lenient binding.
+ * {@code POST /v1/assert} and {@code POST /v1/assert/batch}. Bodies are taken as raw bytes and
+ * parsed by StemeDB's own strict reader (duplicate keys, exact numbers, unknown fields), not by the
+ * framework's lenient binding.
  */
 @RestController
 public class AssertController {
 
+    private final WriteRequests requests;
     private final AssertionWriter writer;
 
-    public AssertController(AssertionWriter writer) {
+    public AssertController(WriteRequests requests, AssertionWriter writer) {
+        this.requests = requests;
         this.writer = writer;
     }
 
+    /** 201 when stored now, 200 with {@code duplicate: true} when the same content was already stored. */
     @PostMapping(path = "/v1/assert", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @ResponseStatus(HttpStatus.CREATED)
-    public Written assertion(@RequestBody(required = false) byte[] body) {
-        WrittenAssertion written = writer.write(body);
-        return new Written(written.id(), written.index(), HlcTimestamp.format(written.hlc()), written.term());
+    public ResponseEntity<Stored> assertion(@RequestBody(required = false) byte[] body) {
+        Written<Assertion> written = writer.write(requests.assertion(body));
+        return ResponseEntity.status(written.created() ? HttpStatus.CREATED : HttpStatus.OK).body(Stored.of(written));
     }
 
-    /** The answer to a durable write. */
-    public record Written(String id, long index, String timestamp, long term) {}
+    /** All valid or none written (400 names {@code assertions[i].field}); one group commit for the new ones. */
+    @PostMapping(path = "/v1/assert/batch", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Batch> batch(@RequestBody(required = false) byte[] body) {
+        List<Stored> results = writer.writeAll(requests.batch(body)).stream().map(Stored::of).toList();
+        int created = (int) results.stream().filter(result -> !result.duplicate()).count();
+        return ResponseEntity.status(created > 0 ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(new Batch(results.size(), created, results.size() - created, results));
+    }
+
+    /** Where an assertion is in the log; {@code duplicate} when this request did not store it. */
+    public record Stored(String id, long index, String timestamp, long term, boolean duplicate) {
+        static Stored of(Written<Assertion> written) {
+            Assertion assertion = written.record();
+            return new Stored(assertion.id(), assertion.index(), HlcTimestamp.format(assertion.hlc()), assertion.term(),
+                    !written.created());
+        }
+    }
+
+    public record Batch(int count, int created, int duplicates, List<Stored> results) {}
 }

@@ -4,33 +4,59 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.common.model.Assertion;
+import io.stemedb.common.model.Epoch;
+import io.stemedb.common.model.LogRecord;
+import io.stemedb.common.model.Retraction;
+import io.stemedb.common.model.Vote;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * The query side of the node: every assertion in the local log, by concept path (sorted, so a
- * subtree is a key range) and predicate.
+ * The query side of the node: every record of the local log, arranged for the lenses. Assertions
+ * by concept path (sorted, so a subtree is a key range) and predicate, with their retractions and
+ * votes; epochs by number; everything also in log order (for snapshots, export and watch).
  *
- * <p>One writer, the {@link WalTailer}, applies log entries in index order; queries read without
- * locks. The writer never blocks on readers, so a burst of queries cannot slow ingestion, and a
- * query sees each predicate's state as of some applied index.
+ * <p>One writer, the {@link WalTailer} (or a snapshot load before it), applies records in log
+ * order; queries read without locks and never block it. Readers evaluate against a {@link Cut},
+ * so what they see is exactly the state at one point of the log, even while the writer goes on.
+ *
+ * <p>Applying is idempotent: a record whose id (or epoch number) is already known is a duplicate
+ * and changes nothing, so replays, imports and two racing writes of the same content converge on
+ * one state.
  */
 public class AssertionIndex {
 
     private final NavigableMap<String, ConceptAssertions> concepts = new ConcurrentSkipListMap<>();
+    private final Map<String, AssertionState> assertionsById = new ConcurrentHashMap<>();
+    private final Set<String> otherRecordIds = ConcurrentHashMap.newKeySet();
+    private final AppendOnlyList<LogRecord> records = new AppendOnlyList<>();
+    private final AppendOnlyList<Epoch> epochs = new AppendOnlyList<>();
+    /** Writer only: votes and retractions that arrived before their assertion. */
+    private final Map<String, List<LogRecord>> waiting = new HashMap<>();
     private final ReentrantLock progressLock = new ReentrantLock();
     private final Condition progressed = progressLock.newCondition();
     private final Counter indexed;
+    private final Counter duplicates;
     private volatile long appliedIndex;
     private volatile long assertionCount;
+    private volatile long maxHlc;
 
     public AssertionIndex(MeterRegistry registry) {
         this.indexed = Counter.builder("stemedb.assertions.indexed")
-                .description("Assertions applied to this node's query index (since start, including the replay of the journal)")
+                .description("Assertions applied to this node's query index (since start, including the snapshot and journal replay)")
+                .register(registry);
+        this.duplicates = Counter.builder("stemedb.index.duplicates")
+                .description("Log records the index already had (same id or epoch number), applied as no-ops")
                 .register(registry);
         Gauge.builder("stemedb.index.applied.index", this, AssertionIndex::appliedIndex)
                 .description("Highest log index applied to the query index")
@@ -40,15 +66,80 @@ public class AssertionIndex {
                 .register(registry);
     }
 
-    /** Applies an assertion at its log index. Writer thread only; indexes must ascend. */
-    public void apply(Assertion assertion) {
-        concepts.computeIfAbsent(assertion.conceptPath(), path -> new ConceptAssertions()).add(assertion);
-        assertionCount++;
-        indexed.increment();
-        advanceTo(assertion.index());
+    /** Applies one record at its log index. Writer thread only; indexes must ascend. */
+    public ApplyOutcome apply(LogRecord record) {
+        ApplyOutcome outcome = place(record);
+        if (outcome == ApplyOutcome.DUPLICATE) {
+            duplicates.increment();
+        } else {
+            records.add(record);
+            if (Long.compareUnsigned(record.hlc(), maxHlc) > 0) {
+                maxHlc = record.hlc();
+            }
+        }
+        advanceTo(record.index());
+        return outcome;
     }
 
-    /** Records that entries up to {@code index} are applied (for entries that add no assertion). */
+    private ApplyOutcome place(LogRecord record) {
+        if (record instanceof Assertion assertion) {
+            return placeAssertion(assertion);
+        } else if (record instanceof Retraction retraction) {
+            if (!otherRecordIds.add(retraction.id())) {
+                return ApplyOutcome.DUPLICATE;
+            }
+            return attach(retraction, retraction.assertionId());
+        } else if (record instanceof Vote vote) {
+            if (!otherRecordIds.add(vote.id())) {
+                return ApplyOutcome.DUPLICATE;
+            }
+            return attach(vote, vote.assertionId());
+        }
+        Epoch epoch = (Epoch) record;
+        if (epoch.number() != epochs.size() + 1) {
+            return ApplyOutcome.DUPLICATE;
+        }
+        epochs.add(epoch);
+        return ApplyOutcome.APPLIED;
+    }
+
+    private ApplyOutcome placeAssertion(Assertion assertion) {
+        if (assertionsById.containsKey(assertion.id())) {
+            return ApplyOutcome.DUPLICATE;
+        }
+        AssertionState state = new AssertionState(assertion);
+        ConceptAssertions concept = concepts.computeIfAbsent(assertion.conceptPath(), ConceptAssertions::new);
+        concept.add(state);
+        assertionsById.put(assertion.id(), state);
+        assertionCount++;
+        indexed.increment();
+        List<LogRecord> early = waiting.remove(assertion.id());
+        if (early != null) {
+            early.forEach(record -> attachTo(state, record));
+        }
+        return ApplyOutcome.APPLIED;
+    }
+
+    private ApplyOutcome attach(LogRecord record, String assertionId) {
+        AssertionState state = assertionsById.get(assertionId);
+        if (state == null) {
+            waiting.computeIfAbsent(assertionId, id -> new ArrayList<>()).add(record);
+            return ApplyOutcome.WAITING_FOR_ASSERTION;
+        }
+        attachTo(state, record);
+        return ApplyOutcome.APPLIED;
+    }
+
+    private void attachTo(AssertionState state, LogRecord record) {
+        if (record instanceof Vote vote) {
+            state.vote(vote);
+        } else if (record instanceof Retraction retraction) {
+            state.retract(retraction);
+            concepts.get(state.assertion().conceptPath()).addToHistory(retraction);
+        }
+    }
+
+    /** Records that entries up to {@code index} are applied (also for entries that add nothing). */
     public void advanceTo(long index) {
         progressLock.lock();
         try {
@@ -67,6 +158,11 @@ public class AssertionIndex {
 
     public long assertionCount() {
         return assertionCount;
+    }
+
+    /** The highest timestamp of any record applied (the clock must not fall behind it). */
+    public long maxHlc() {
+        return maxHlc;
     }
 
     /** Waits until entries up to {@code index} are applied; false if the time runs out first. */
@@ -89,25 +185,66 @@ public class AssertionIndex {
         }
     }
 
+    /** A cut at everything applied now. */
+    public Cut currentCut() {
+        return Cut.atIndex(appliedIndex);
+    }
+
     /** The assertions about exactly this concept path, or null if there are none. */
     public ConceptAssertions concept(String conceptPath) {
         return concepts.get(conceptPath);
     }
 
     /**
-     * The concept at {@code root} and every concept below it, in path order, read lazily. Paths below
-     * {@code a/b} start with {@code a/b/}, and {@code '0'} is the character after {@code '/'}, so the
-     * key range [{@code a/b/}, {@code a/b0}) holds exactly them. (The range from {@code a/b} itself
-     * would also catch siblings such as {@code a/b-x}, since {@code -} sorts before {@code /}.)
+     * The concept at {@code root} and every concept below it, in path order, read lazily, starting
+     * at {@code fromPath} (inclusive) when it is not null. Paths below {@code a/b} start with
+     * {@code a/b/}, and {@code '0'} is the character after {@code '/'}, so the key range
+     * [{@code a/b/}, {@code a/b0}) holds exactly them. (The range from {@code a/b} itself would also
+     * catch siblings such as {@code a/b-x}, since {@code -} sorts before {@code /}.)
      */
-    public Stream<ConceptAssertions> subtree(String root) {
-        return Stream.concat(
-                Stream.ofNullable(concepts.get(root)),
-                concepts.subMap(root + "/", true, root + "0", false).values().stream());
+    public Stream<ConceptAssertions> subtree(String root, String fromPath) {
+        Stream<ConceptAssertions> self = fromPath == null || fromPath.equals(root)
+                ? Stream.ofNullable(concepts.get(root)) : Stream.empty();
+        String low = fromPath == null || fromPath.equals(root) ? root + "/" : fromPath;
+        return Stream.concat(self, concepts.subMap(low, true, root + "0", false).values().stream());
     }
 
-    /** Every concept path present, in order (tests and diagnostics). */
-    public Iterable<String> conceptPaths() {
-        return concepts.keySet();
+    public AssertionState assertion(String id) {
+        return assertionsById.get(id);
+    }
+
+    /** Whether a retraction or vote with this id has been applied. */
+    public boolean hasRecord(String id) {
+        return otherRecordIds.contains(id) || assertionsById.containsKey(id);
+    }
+
+    public List<Epoch> epochs() {
+        return epochs.snapshot();
+    }
+
+    /** Epoch {@code number}, or null if there is none yet. */
+    public Epoch epoch(long number) {
+        List<Epoch> all = epochs.snapshot();
+        return number >= 1 && number <= all.size() ? all.get((int) number - 1) : null;
+    }
+
+    /** Every record applied, duplicates excepted, in log order. */
+    public List<LogRecord> records() {
+        return records.snapshot();
+    }
+
+    /** Position in {@link #records()} of the first record with index at least {@code index}. */
+    public static int firstAtOrAfter(List<LogRecord> records, long index) {
+        int low = 0;
+        int high = records.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (records.get(middle).index() < index) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 }

@@ -1,45 +1,34 @@
 package io.stemedb.api.index;
 
-import io.stemedb.common.model.Assertion;
-import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * Every assertion about one (concept, predicate), in log order, plus the two winners that the
- * recency and confidence lenses ask for, kept current as assertions arrive so that those lenses
- * answer in constant time.
+ * Every assertion about one (concept, predicate), in log order. The per-predicate lenses pick
+ * their winner among the ones visible at the query's cut; that costs a pass over this
+ * predicate's assertions, which keeps every lens exact under retractions, votes and {@code as_of}.
  */
 public final class PredicateAssertions {
 
-    private final AppendOnlyList<Assertion> history = new AppendOnlyList<>();
-    private volatile Assertion newest;
-    private volatile Assertion mostConfident;
-    private BigDecimal highestConfidence;
+    private final AppendOnlyList<AssertionState> assertions = new AppendOnlyList<>();
 
     /** Writer thread only. */
-    void add(Assertion assertion) {
-        history.add(assertion);
-        if (newest == null || assertion.hlc() > newest.hlc()) {
-            newest = assertion;
+    void add(AssertionState state) {
+        assertions.add(state);
+    }
+
+    public List<AssertionState> all() {
+        return assertions.snapshot();
+    }
+
+    /** The best assertion visible at {@code cut} by {@code order} (greatest wins), or null. */
+    public AssertionState best(Cut cut, Comparator<AssertionState> order) {
+        AssertionState best = null;
+        for (AssertionState state : assertions.snapshot()) {
+            if (state.visibleAt(cut) && (best == null || order.compare(state, best) > 0)) {
+                best = state;
+            }
         }
-        BigDecimal confidence = new BigDecimal(assertion.content().confidence());
-        int comparison = highestConfidence == null ? 1 : confidence.compareTo(highestConfidence);
-        // Ties go to the newer assertion, as the confidence lens defines.
-        if (comparison > 0 || (comparison == 0 && assertion.hlc() > mostConfident.hlc())) {
-            highestConfidence = confidence;
-            mostConfident = assertion;
-        }
-    }
-
-    public Assertion newest() {
-        return newest;
-    }
-
-    public Assertion mostConfident() {
-        return mostConfident;
-    }
-
-    public List<Assertion> history() {
-        return history.snapshot();
+        return best;
     }
 }

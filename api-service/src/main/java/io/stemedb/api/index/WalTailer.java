@@ -6,9 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.wal.WalClient;
 import io.stemedb.common.clock.HybridLogicalClock;
-import io.stemedb.common.codec.AssertionRecordCodec;
-import io.stemedb.common.model.Assertion;
-import io.stemedb.proto.wal.EntryType;
+import io.stemedb.common.codec.LogRecordCodec;
+import io.stemedb.common.model.LogRecord;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
 import java.time.Duration;
@@ -37,6 +36,7 @@ public class WalTailer implements SmartLifecycle {
     private final HybridLogicalClock clock;
     private final Duration retry;
     private final Counter streamErrors;
+    private final Counter unknownEntries;
     private volatile boolean running;
     private volatile boolean caughtUp;
     private volatile String failure;
@@ -51,6 +51,9 @@ public class WalTailer implements SmartLifecycle {
         this.retry = retry;
         this.streamErrors = Counter.builder("stemedb.index.tail.errors")
                 .description("Times the index's stream from the wal-service broke and was reopened")
+                .register(registry);
+        this.unknownEntries = Counter.builder("stemedb.index.unknown.entries")
+                .description("Journal entries of a type this version does not know (written by a newer version), skipped")
                 .register(registry);
     }
 
@@ -146,11 +149,14 @@ public class WalTailer implements SmartLifecycle {
         if (entry.getIndex() != applied + 1) {
             throw new IllegalStateException("journal skipped from index " + applied + " to " + entry.getIndex());
         }
-        if (entry.getType() == EntryType.ENTRY_TYPE_ASSERTION) {
-            Assertion assertion = AssertionRecordCodec.decode(entry.getPayload().toByteArray(), entry.getTerm(), entry.getIndex());
-            clock.observe(assertion.hlc());
-            index.apply(assertion);
+        LogRecord record = LogRecordCodec.decode(entry.getTypeValue(), entry.getPayload().toByteArray(), entry.getTerm(),
+                entry.getIndex());
+        if (record != null) {
+            clock.observe(record.hlc());
+            index.apply(record);
         } else {
+            // A type a newer version wrote: skip it here, but never silently.
+            unknownEntries.increment();
             index.advanceTo(entry.getIndex());
         }
         markCaughtUpIfThere();

@@ -9,5 +9,16 @@ import io.stemedb.api.query.lens.Lens;
  * @param subtree     true when the client asked for {@code conceptPath/**}
  * @param predicate   the predicate, or null for all
  * @param lens        how to resolve the assertions
+ * @param asOf        the point of the log to answer for, or null for now
+ * @param limit       most items in this page
+ * @param cursor      where the previous page ended, or null for the first page
  */
-public record QueryRequest(String conceptPath, boolean subtree, String predicate, Lens lens) {}
+public record QueryRequest(String conceptPath, boolean subtree, String predicate, Lens lens, AsOf asOf, int limit,
+        QueryCursor cursor) {
+
+    /** What a cursor must have been issued for: the same question, whatever the page. */
+    String fingerprint() {
+        return conceptPath + (subtree ? "/**" : "") + "\u0000" + (predicate == null ? "" : predicate) + "\u0000"
+                + lens.wireName();
+    }
+}

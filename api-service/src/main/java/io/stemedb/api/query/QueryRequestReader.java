@@ -1,6 +1,7 @@
 package io.stemedb.api.query;
 
 import io.stemedb.api.query.lens.Lens;
+import io.stemedb.common.clock.HlcTimestamp;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
 import io.stemedb.common.validation.JsonFields;
@@ -16,9 +17,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads the body of {@code POST /v1/query}:
  * <pre>
- * {"concept_path": "medicine/drugs/aspirin",   required; "…/**" for the concept and all below it
- *  "predicate":    "max_daily_dose_mg",        optional
- *  "lens":         "recency"}                  optional: recency (default), confidence, history
+ * {"concept_path":    "medicine/drugs/aspirin",   required; "…/**" for the concept and all below it
+ *  "predicate":       "max_daily_dose_mg",        optional
+ *  "lens":            "recency",                  optional: recency (default), consensus, confidence, history
+ *  "as_of_index":     120,                        optional, at most one of the three as_of fields
+ *  "as_of_epoch":     3,
+ *  "as_of_timestamp": "2026-11-26T10:00:00Z",
+ *  "limit":           100,                        optional, 1..max-query-results; default 1000
+ *  "cursor":          "…"}                        optional: next_cursor of the previous page
  * </pre>
  */
 public final class QueryRequestReader {
@@ -26,15 +32,21 @@ public final class QueryRequestReader {
     static final String CONCEPT_PATH = "concept_path";
     static final String PREDICATE = "predicate";
     static final String LENS = "lens";
+    static final String LIMIT = "limit";
+    static final String CURSOR = "cursor";
     static final String SUBTREE_SUFFIX = "/**";
-    private static final Set<String> KNOWN_FIELDS = Set.of(CONCEPT_PATH, PREDICATE, LENS);
+    static final int DEFAULT_LIMIT = 1000;
+    private static final Set<String> KNOWN_FIELDS = Set.of(CONCEPT_PATH, PREDICATE, LENS, LIMIT, CURSOR,
+            AsOf.Kind.INDEX.field(), AsOf.Kind.EPOCH.field(), AsOf.Kind.TIMESTAMP.field());
 
     private final ValidationLimits limits;
     private final JsonRequestReader json;
+    private final int maxLimit;
 
-    public QueryRequestReader(ValidationLimits limits) {
+    public QueryRequestReader(ValidationLimits limits, int maxLimit) {
         this.limits = limits;
         this.json = new JsonRequestReader(limits);
+        this.maxLimit = maxLimit;
     }
 
     public QueryRequest read(byte[] body) {
@@ -57,11 +69,57 @@ public final class QueryRequestReader {
             NameSyntax.nameProblem(predicate, limits).ifPresent(problem -> errors.add(new FieldError(PREDICATE, problem)));
         }
         Lens lens = lens(JsonFields.string(request, LENS, false, errors), errors);
+        AsOf asOf = asOf(request, errors);
+        Long limit = JsonFields.wholeNumber(request, LIMIT, 1, maxLimit, errors);
+        QueryCursor cursor = cursor(JsonFields.string(request, CURSOR, false, errors), errors);
+        if (cursor != null && asOf != null) {
+            errors.add(new FieldError(asOf.kind().field(), "must not be given with a cursor (the cursor already"
+                    + " pins the point of the log its first page answered for)"));
+        }
 
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new QueryRequest(path, subtree, predicate, lens);
+        return new QueryRequest(path, subtree, predicate, lens, asOf,
+                limit == null ? Math.min(DEFAULT_LIMIT, maxLimit) : limit.intValue(), cursor);
+    }
+
+    private static AsOf asOf(JsonNode request, List<FieldError> errors) {
+        List<AsOf> given = new ArrayList<>();
+        Long index = JsonFields.wholeNumber(request, AsOf.Kind.INDEX.field(), 0, Long.MAX_VALUE, errors);
+        if (index != null) {
+            given.add(new AsOf(AsOf.Kind.INDEX, index));
+        }
+        Long epoch = JsonFields.wholeNumber(request, AsOf.Kind.EPOCH.field(), 1, Long.MAX_VALUE, errors);
+        if (epoch != null) {
+            given.add(new AsOf(AsOf.Kind.EPOCH, epoch));
+        }
+        String timestamp = JsonFields.string(request, AsOf.Kind.TIMESTAMP.field(), false, errors);
+        if (timestamp != null) {
+            try {
+                given.add(new AsOf(AsOf.Kind.TIMESTAMP, HlcTimestamp.parse(timestamp)));
+            } catch (RuntimeException e) {
+                errors.add(new FieldError(AsOf.Kind.TIMESTAMP.field(),
+                        "must be an RFC 3339 instant such as 2026-11-26T10:00:00Z, was '" + timestamp + "'"));
+            }
+        }
+        if (given.size() > 1) {
+            errors.add(new FieldError("as_of", "give at most one of as_of_index, as_of_epoch and as_of_timestamp"));
+            return null;
+        }
+        return given.isEmpty() ? null : given.get(0);
+    }
+
+    private static QueryCursor cursor(String text, List<FieldError> errors) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return QueryCursor.decode(text);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(CURSOR, "is not a cursor this API issued; pass next_cursor from the previous page"));
+            return null;
+        }
     }
 
     private static Lens lens(String name, List<FieldError> errors) {
@@ -72,12 +130,7 @@ public final class QueryRequestReader {
         if (lens.isPresent()) {
             return lens.get();
         }
-        if (name.equals("consensus")) {
-            errors.add(new FieldError(LENS, "the consensus lens needs votes, which this version does not store yet;"
-                    + " use one of " + Lens.wireNames()));
-        } else {
-            errors.add(new FieldError(LENS, "unknown lens '" + name + "'; use one of " + Lens.wireNames()));
-        }
+        errors.add(new FieldError(LENS, "unknown lens '" + name + "'; use one of " + Lens.wireNames()));
         return null;
     }
 }

@@ -4,46 +4,100 @@ import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.ConceptAssertions;
-import io.stemedb.common.model.Assertion;
+import io.stemedb.api.index.Cut;
+import io.stemedb.api.query.lens.LensResolver;
+import io.stemedb.api.query.lens.QueryHit;
+import io.stemedb.common.model.Epoch;
+import io.stemedb.common.validation.FieldError;
+import io.stemedb.common.validation.InvalidRequestException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Answers queries from the index. Before answering, waits until the index holds every write this
- * node has acknowledged, so a client that wrote and then reads sees its write.
+ * Answers queries from the index, one page at a time. Before answering "now", waits until the
+ * index holds every write this node has acknowledged, so a client that wrote and then reads sees
+ * its write.
  */
 public class QueryService {
 
     private final AssertionIndex index;
     private final LongSupplier highestAcknowledgedIndex;
     private final Duration readAfterWriteTimeout;
-    private final int maxResults;
 
     /**
      * @param highestAcknowledgedIndex the highest index this node has acknowledged to a writer
      */
-    public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout,
-            int maxResults) {
+    public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout) {
         this.index = index;
         this.highestAcknowledgedIndex = highestAcknowledgedIndex;
         this.readAfterWriteTimeout = readAfterWriteTimeout;
-        this.maxResults = maxResults;
     }
 
     public QueryResult query(QueryRequest request) {
-        awaitAcknowledgedWrites();
-        long asOf = index.appliedIndex();
+        String fingerprint = QueryCursor.fingerprintOf(request);
+        Cut cut;
+        String startConcept = null;
+        long skip = 0;
+        if (request.cursor() != null) {
+            if (!request.cursor().query().equals(fingerprint)) {
+                throw new InvalidRequestException(List.of(new FieldError("cursor",
+                        "this cursor belongs to a different query (concept_path, predicate and lens must stay the same)")));
+            }
+            cut = request.cursor().cut();
+            startConcept = request.cursor().conceptPath();
+            skip = request.cursor().skip();
+        } else {
+            awaitAcknowledgedWrites();
+            cut = cutFor(request.asOf());
+        }
+        LensResolver lens = request.lens().resolver(index);
         Stream<ConceptAssertions> concepts = request.subtree()
-                ? index.subtree(request.conceptPath())
+                ? index.subtree(request.conceptPath(), startConcept)
                 : Stream.ofNullable(index.concept(request.conceptPath()));
-        List<Assertion> matched = concepts
-                .flatMap(concept -> request.lens().resolver().resolve(concept, request.predicate()))
-                .limit(maxResults + 1L)
-                .toList();
-        boolean truncated = matched.size() > maxResults;
-        return new QueryResult(request, truncated ? matched.subList(0, maxResults) : matched, truncated, asOf);
+
+        List<QueryHit> page = new ArrayList<>(Math.min(request.limit(), 1024));
+        Iterator<ConceptAssertions> each = concepts.iterator();
+        boolean firstConcept = true;
+        while (each.hasNext()) {
+            ConceptAssertions concept = each.next();
+            long toSkip = firstConcept && concept.path().equals(startConcept) ? skip : 0;
+            firstConcept = false;
+            Iterator<QueryHit> hits = lens.resolve(concept, request.predicate(), cut).skip(toSkip).iterator();
+            long taken = toSkip;
+            while (hits.hasNext()) {
+                QueryHit hit = hits.next();
+                if (page.size() == request.limit()) {
+                    String next = new QueryCursor(fingerprint, cut, concept.path(), taken).encode();
+                    return new QueryResult(request, page, next, cut);
+                }
+                page.add(hit);
+                taken++;
+            }
+        }
+        return new QueryResult(request, page, null, cut);
+    }
+
+    private Cut cutFor(AsOf asOf) {
+        long applied = index.appliedIndex();
+        if (asOf == null) {
+            return Cut.atIndex(applied);
+        }
+        return switch (asOf.kind()) {
+            case INDEX -> Cut.atIndex(Math.min(asOf.value(), applied));
+            case TIMESTAMP -> new Cut(applied, asOf.value());
+            case EPOCH -> {
+                Epoch epoch = index.epoch(asOf.value());
+                if (epoch == null || epoch.index() > applied) {
+                    throw new InvalidRequestException(List.of(new FieldError(AsOf.Kind.EPOCH.field(), "there is no epoch "
+                            + asOf.value() + " (epochs so far: " + index.epochs().size() + ")")));
+                }
+                yield Cut.atIndex(epoch.index() - 1);
+            }
+        };
     }
 
     private void awaitAcknowledgedWrites() {

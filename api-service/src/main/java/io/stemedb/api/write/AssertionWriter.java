@@ -1,108 +1,94 @@
 package io.stemedb.api.write;
 
-import com.google.protobuf.ByteString;
-import io.grpc.Status;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.stemedb.api.error.UnavailableException;
-import io.stemedb.api.error.UnavailableReason;
-import io.stemedb.api.index.WalTailer;
-import io.stemedb.api.wal.WalClient;
+import io.stemedb.api.index.AssertionIndex;
+import io.stemedb.api.index.AssertionState;
 import io.stemedb.common.canonical.ContentHash;
 import io.stemedb.common.clock.HybridLogicalClock;
-import io.stemedb.common.codec.AssertionRecordCodec;
+import io.stemedb.common.model.Assertion;
 import io.stemedb.common.model.AssertionContent;
-import io.stemedb.common.validation.AssertionRequestReader;
-import io.stemedb.proto.wal.AppendResponse;
-import io.stemedb.proto.wal.EntryToAppend;
-import io.stemedb.proto.wal.EntryType;
-import java.util.EnumMap;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeSet;
 
 /**
- * The write path: validate, name (content hash), stamp (HLC), append through the wal-service, and
- * answer only once the wal-service says the entry is durable.
- *
- * <p>Also remembers the highest index it has acknowledged, so that queries on this node can wait
- * for the index to reach it: a client that got 201 and then queries sees its write.
+ * Writes assertions, alone or in batches: names each by its content hash, stores each content
+ * once (a second write of the same content answers with the first one's place in the log), stamps
+ * new ones with the hybrid logical clock and appends them in one group commit.
  */
 public class AssertionWriter {
 
-    private final AssertionRequestReader requests;
+    private final AssertionIndex index;
     private final HybridLogicalClock clock;
-    private final WalClient wal;
-    private final WalTailer tailer;
-    private final long term;
-    private final AtomicLong highestAcknowledged = new AtomicLong();
-    private final Map<UnavailableReason, Counter> failures = new EnumMap<>(UnavailableReason.class);
+    private final JournalAppender journal;
+    private final KeyedSerializer serializer = new KeyedSerializer();
 
-    public AssertionWriter(AssertionRequestReader requests, HybridLogicalClock clock, WalClient wal, WalTailer tailer,
-            long term, MeterRegistry registry) {
-        this.requests = requests;
+    public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
+        this.index = index;
         this.clock = clock;
-        this.wal = wal;
-        this.tailer = tailer;
-        this.term = term;
-        for (UnavailableReason reason : UnavailableReason.values()) {
-            failures.put(reason, Counter.builder("stemedb.api.write.failures")
-                    .description("Writes answered 503, by reason")
-                    .tag("reason", reason.wireName())
-                    .register(registry));
-        }
+        this.journal = journal;
+    }
+
+    public Written<Assertion> write(AssertionContent content) {
+        return writeAll(List.of(content)).get(0);
     }
 
     /**
-     * @throws io.stemedb.common.validation.InvalidRequestException for a bad body (400)
-     * @throws UnavailableException when the write cannot be made durable now (503)
+     * Writes every content that is new, in one append, and answers for each in order. Contents
+     * already stored, or repeated within the call, are answered with the stored assertion.
      */
-    public WrittenAssertion write(byte[] body) {
-        AssertionContent content = requests.read(body);
-        if (!tailer.isCaughtUp()) {
-            long target = tailer.catchUpTarget();
-            throw refuse(UnavailableReason.STARTING, target < 0
-                    ? "the node is starting and has not reached its journal yet; retry shortly"
-                    : "the node is loading its journal (up to index " + target + "); retry shortly", 1);
-        }
-        String id = ContentHash.of(content);
-        long hlc = clock.now();
-        EntryToAppend entry = EntryToAppend.newBuilder()
-                .setTerm(term)
-                .setType(EntryType.ENTRY_TYPE_ASSERTION)
-                .setPayload(ByteString.copyFrom(AssertionRecordCodec.encode(id, content, hlc)))
-                .build();
-        AppendResponse appended;
-        try {
-            appended = wal.append(List.of(entry)).join();
-        } catch (CompletionException e) {
-            throw refusal(Status.fromThrowable(e.getCause()));
-        }
-        highestAcknowledged.accumulateAndGet(appended.getLastIndex(), Math::max);
-        return new WrittenAssertion(id, appended.getFirstIndex(), hlc, term);
+    public List<Written<Assertion>> writeAll(List<AssertionContent> contents) {
+        journal.requireCaughtUp();
+        List<String> ids = contents.stream().map(ContentHash::of).toList();
+        return serializer.serialized(new TreeSet<>(ids), () -> {
+            Map<String, Assertion> fresh = new HashMap<>();
+            List<Assertion> toAppend = new ArrayList<>();
+            for (int i = 0; i < contents.size(); i++) {
+                String id = ids.get(i);
+                if (index.assertion(id) == null && !fresh.containsKey(id)) {
+                    Assertion assertion = new Assertion(id, contents.get(i), clock.now(), journal.term(), 0);
+                    fresh.put(id, assertion);
+                    toAppend.add(assertion);
+                }
+            }
+            Map<String, Assertion> stored = new HashMap<>();
+            if (!toAppend.isEmpty()) {
+                List<Long> indexes = journal.append(toAppend);
+                for (int i = 0; i < toAppend.size(); i++) {
+                    Assertion appended = toAppend.get(i);
+                    stored.put(appended.id(), new Assertion(appended.id(), appended.content(), appended.hlc(),
+                            appended.term(), indexes.get(i)));
+                }
+            }
+            List<Written<Assertion>> answers = new ArrayList<>(contents.size());
+            for (String id : ids) {
+                Assertion created = stored.remove(id);
+                if (created != null) {
+                    answers.add(new Written<>(created, true));
+                } else {
+                    answers.add(new Written<>(existing(id, stored, answers), false));
+                }
+            }
+            return answers;
+        });
     }
 
-    /** The highest log index this node has acknowledged to a writer. */
+    /** The stored assertion for an id that this call did not create (or created earlier in the list). */
+    private Assertion existing(String id, Map<String, Assertion> stored, List<Written<Assertion>> earlier) {
+        for (Written<Assertion> answer : earlier) {
+            if (answer.record().id().equals(id)) {
+                return answer.record();
+            }
+        }
+        AssertionState state = index.assertion(id);
+        if (state == null) {
+            throw new IllegalStateException("assertion " + id + " was neither stored nor written");
+        }
+        return state.assertion();
+    }
+
     public long highestAcknowledgedIndex() {
-        return highestAcknowledged.get();
-    }
-
-    private UnavailableException refusal(Status status) {
-        String detail = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
-        return switch (status.getCode()) {
-            case DEADLINE_EXCEEDED -> refuse(UnavailableReason.WAL_TIMEOUT,
-                    "the wal-service did not confirm the write in time; it may or may not have been stored", 1);
-            case RESOURCE_EXHAUSTED -> refuse(UnavailableReason.OVERLOADED, "the journal is overloaded: " + detail, 1);
-            case UNAVAILABLE -> refuse(UnavailableReason.WAL_UNAVAILABLE, "the journal cannot take writes: " + detail, 5);
-            case FAILED_PRECONDITION -> refuse(UnavailableReason.NOT_PRIMARY,
-                    "this node's term is no longer current, nothing was written: " + detail, 1);
-            default -> throw new IllegalStateException("wal-service refused an append: " + status, status.getCause());
-        };
-    }
-
-    private UnavailableException refuse(UnavailableReason reason, String message, int retryAfterSeconds) {
-        failures.get(reason).increment();
-        return new UnavailableException(reason, message, retryAfterSeconds);
+        return journal.highestAcknowledgedIndex();
     }
 }

@@ -21,7 +21,7 @@ class QueryServiceTest {
 
     private final AssertionIndex index = new AssertionIndex(new SimpleMeterRegistry());
     private final AtomicLong acknowledged = new AtomicLong();
-    private final QueryService queries = new QueryService(index, acknowledged::get, Duration.ofMillis(200), 1000);
+    private final QueryService queries = new QueryService(index, acknowledged::get, Duration.ofMillis(200));
     private long nextIndex = 1;
 
     @Test
@@ -41,8 +41,8 @@ class QueryServiceTest {
 
         assertThat(ids(query("drug/aspirin", null, Lens.RECENCY))).containsExactly(color.id(), dose.id());
         assertThat(ids(query("drug/aspirin", "dose", Lens.RECENCY))).containsExactly(dose.id());
-        assertThat(query("drug/aspirin", "weight", Lens.RECENCY).assertions()).isEmpty();
-        assertThat(query("drug/ibuprofen", null, Lens.RECENCY).assertions()).isEmpty();
+        assertThat(query("drug/aspirin", "weight", Lens.RECENCY).hits()).isEmpty();
+        assertThat(query("drug/ibuprofen", null, Lens.RECENCY).hits()).isEmpty();
     }
 
     @Test
@@ -88,21 +88,43 @@ class QueryServiceTest {
         add("a/bc", "p", "6", "1", 6);
         add("a", "p", "7", "1", 7);
 
-        QueryResult result = queries.query(new QueryRequest("a/b", true, null, Lens.HISTORY));
+        QueryResult result = queries.query(new QueryRequest("a/b", true, null, Lens.HISTORY, null, 100, null));
 
         assertThat(ids(result)).containsExactly(root.id(), child.id(), grandchild.id());
     }
 
     @Test
-    void answersAreCappedAndMarkedTruncated() {
-        QueryService capped = new QueryService(index, acknowledged::get, Duration.ofMillis(200), 3);
+    void pagesFollowEachOtherAndStayOnTheFirstPagesCut() {
         for (int i = 0; i < 5; i++) {
-            add("x", "p", Integer.toString(i), "1", i + 1);
+            add("x/a", "p", Integer.toString(i), "1", i + 1);
+            add("x/b", "p" + i, Integer.toString(i), "1", i + 1);
         }
-        QueryResult result = capped.query(new QueryRequest("x", false, null, Lens.HISTORY));
-        assertThat(result.assertions()).hasSize(3);
-        assertThat(result.truncated()).isTrue();
-        assertThat(capped.query(new QueryRequest("x", false, null, Lens.RECENCY)).truncated()).isFalse();
+        QueryRequest all = new QueryRequest("x", true, null, Lens.HISTORY, null, 1000, null);
+        List<String> everything = ids(queries.query(all));
+        assertThat(everything).hasSize(10);
+
+        List<String> paged = new java.util.ArrayList<>();
+        QueryResult page = queries.query(new QueryRequest("x", true, null, Lens.HISTORY, null, 3, null));
+        paged.addAll(ids(page));
+        while (page.nextCursor() != null) {
+            // Writes between pages do not show up in later pages of the same query.
+            add("x/a", "p", "late-" + nextIndex, "1", 100);
+            page = queries.query(new QueryRequest("x", true, null, Lens.HISTORY, null, 3, QueryCursor.decode(page.nextCursor())));
+            paged.addAll(ids(page));
+        }
+        assertThat(paged).isEqualTo(everything);
+        assertThat(queries.query(all).hits()).hasSizeGreaterThan(10);
+    }
+
+    @Test
+    void aCursorOnlyServesTheQueryItCameFrom() {
+        add("x", "p", "1", "1", 1);
+        add("x", "q", "2", "1", 2);
+        QueryResult first = queries.query(new QueryRequest("x", false, null, Lens.HISTORY, null, 1, null));
+        QueryCursor cursor = QueryCursor.decode(first.nextCursor());
+        assertThatThrownBy(() -> queries.query(new QueryRequest("x", false, null, Lens.RECENCY, null, 1, cursor)))
+                .isInstanceOf(io.stemedb.common.validation.InvalidRequestException.class)
+                .hasMessageContaining("different query");
     }
 
     @Test
@@ -118,7 +140,7 @@ class QueryServiceTest {
             add("x", "p", "2", "1", 2);
         });
         late.start();
-        assertThat(query("x", "p", Lens.HISTORY).assertions()).hasSize(2);
+        assertThat(query("x", "p", Lens.HISTORY).hits()).hasSize(2);
         late.join(5_000);
 
         acknowledged.set(99);
@@ -128,7 +150,7 @@ class QueryServiceTest {
     }
 
     private QueryResult query(String path, String predicate, Lens lens) {
-        return queries.query(new QueryRequest(path, false, predicate, lens));
+        return queries.query(new QueryRequest(path, false, predicate, lens, null, 1000, null));
     }
 
     private Assertion add(String path, String predicate, String value, String confidence, int millis) {
@@ -139,6 +161,6 @@ class QueryServiceTest {
     }
 
     private static List<String> ids(QueryResult result) {
-        return result.assertions().stream().map(Assertion::id).toList();
+        return result.hits().stream().map(hit -> ((Assertion) hit.record()).id()).toList();
     }
 }

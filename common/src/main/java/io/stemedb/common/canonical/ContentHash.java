@@ -22,7 +22,9 @@ import java.util.HexFormat;
  */
 public final class ContentHash {
 
-    private static final byte[] DOMAIN = "stemedb-assertion-v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final String ASSERTION_DOMAIN = "stemedb-assertion-v1";
+    private static final String RETRACTION_DOMAIN = "stemedb-retraction-v1";
+    private static final String VOTE_DOMAIN = "stemedb-vote-v1";
 
     private ContentHash() {}
 
@@ -31,13 +33,32 @@ public final class ContentHash {
     }
 
     public static byte[] encode(AssertionContent content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + content.valueJson().length());
-        out.writeBytes(DOMAIN);
-        writeField(out, content.conceptPath());
-        writeField(out, content.predicate());
-        writeField(out, content.valueJson());
-        writeField(out, content.agentId());
-        writeField(out, content.confidence());
+        return encode(ASSERTION_DOMAIN, content.conceptPath(), content.predicate(), content.valueJson(),
+                content.agentId(), content.confidence());
+    }
+
+    /** A retraction's id: the same agent retracting the same assertion for the same reason is one fact. */
+    public static String ofRetraction(String assertionId, String agentId, String reason) {
+        return HexFormat.of().formatHex(sha256().digest(encode(RETRACTION_DOMAIN, assertionId, agentId, reason)));
+    }
+
+    /**
+     * A vote's id. The timestamp is part of it, because an agent may vote +1, then -1, then +1
+     * again, and each is a distinct fact; retries of one request are caught before that (an
+     * unchanged vote is not written again).
+     */
+    public static String ofVote(String assertionId, String agentId, int weight, long hlc) {
+        return HexFormat.of().formatHex(sha256().digest(encode(VOTE_DOMAIN, assertionId, agentId,
+                Integer.toString(weight), Long.toString(hlc))));
+    }
+
+    private static byte[] encode(String domain, String... fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(domain.getBytes(StandardCharsets.US_ASCII));
+        out.write(0);
+        for (String field : fields) {
+            writeField(out, field);
+        }
         return out.toByteArray();
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param term    the primary's term when it was written
  * @param index   its position in the log, from 1
  */
-public record Assertion(String id, AssertionContent content, long hlc, long term, long index) {
+public record Assertion(String id, AssertionContent content, long hlc, long term, long index) implements LogRecord {
 
     public Assertion {
         Objects.requireNonNull(id, "id");

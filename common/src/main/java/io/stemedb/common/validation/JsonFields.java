@@ -42,6 +42,29 @@ public final class JsonFields {
         return node.stringValue();
     }
 
+    /**
+     * The whole number in {@code field} within [{@code min}, {@code max}]; null if absent or JSON
+     * null, and null with an error if it is anything else ({@code 2.0} counts as 2).
+     */
+    public static Long wholeNumber(JsonNode body, String field, long min, long max, List<FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            errors.add(new FieldError(field, "must be a whole number, was " + typeName(node)));
+            return null;
+        }
+        java.math.BigDecimal value = node.decimalValue().stripTrailingZeros();
+        if (value.scale() > 0 || value.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || value.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            errors.add(new FieldError(field, "must be a whole number from " + min + " to " + max + ", was "
+                    + node.decimalValue().toPlainString()));
+            return null;
+        }
+        return value.longValueExact();
+    }
+
     /** The JSON type of a node as a client would say it: object, array, string, number, boolean, null. */
     public static String typeName(JsonNode node) {
         return node.getNodeType().name().toLowerCase();

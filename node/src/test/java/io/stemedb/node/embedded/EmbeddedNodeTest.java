@@ -53,20 +53,36 @@ class EmbeddedNodeTest {
     }
 
     @Test
+    void theSameContentIsStoredOnceAndTheSecondWriteSaysSo() throws Exception {
+        String body = "{\"concept_path\":\"dedup/once\",\"predicate\":\"p\",\"value\":{\"b\":1,\"a\":2}}";
+        TestHttp.Response first = http.postJson(api + "/v1/assert", body);
+        // Same content, other spelling: key order and number form do not change the content hash.
+        TestHttp.Response second = http.postJson(gateway + "/v1/assert",
+                "{\"value\":{\"a\":2.0,\"b\":1},\"predicate\":\"p\",\"concept_path\":\"dedup/once\"}");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().get("duplicate").asBoolean()).isTrue();
+        assertThat(second.json().get("id").stringValue()).isEqualTo(first.json().get("id").stringValue());
+        assertThat(second.json().get("index").asLong()).isEqualTo(first.json().get("index").asLong());
+        TestHttp.Response history = http.postJson(api + "/v1/query", "{\"concept_path\":\"dedup/once\",\"lens\":\"history\"}");
+        assertThat(history.json().get("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aWriteThroughTheGatewayIsDurableAndQueryableAtOnce() throws Exception {
         TestHttp.Response written = http.postJson(gateway + "/v1/assert", """
-                {"concept_path":"medicine/drugs/aspirin","predicate":"max_daily_dose_mg","value":4000,
+                {"concept_path":"medicine/drugs/paracetamol","predicate":"max_daily_dose_mg","value":4000,
                  "agent_id":"pharma-bot","confidence":0.9}""");
 
         assertThat(written.status()).isEqualTo(201);
-        assertThat(written.json().get("id").stringValue())
-                .isEqualTo("88adf89b3aaa2e145e4e34ebb020121c8bdab78b04713841107d659d0d17a176");
+        assertThat(written.json().get("duplicate").asBoolean()).isFalse();
         assertThat(written.json().get("index").asLong()).isPositive();
         assertThat(written.json().get("timestamp").stringValue()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
         // Read-your-writes: the query goes straight to the api after the 201.
         TestHttp.Response answer = http.postJson(api + "/v1/query",
-                "{\"concept_path\":\"medicine/drugs/aspirin\",\"predicate\":\"max_daily_dose_mg\",\"lens\":\"recency\"}");
+                "{\"concept_path\":\"medicine/drugs/paracetamol\",\"predicate\":\"max_daily_dose_mg\",\"lens\":\"recency\"}");
         assertThat(answer.status()).isEqualTo(200);
         JsonNode result = answer.json().get("results").get(0);
         assertThat(result.get("id").stringValue()).isEqualTo(written.json().get("id").stringValue());

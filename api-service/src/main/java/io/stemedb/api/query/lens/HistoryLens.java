@@ -1,19 +1,41 @@
 package io.stemedb.api.query.lens;
 
+import io.stemedb.api.index.AssertionIndex;
+import io.stemedb.api.index.AssertionState;
 import io.stemedb.api.index.ConceptAssertions;
-import io.stemedb.api.index.PredicateAssertions;
+import io.stemedb.api.index.Cut;
 import io.stemedb.common.model.Assertion;
+import io.stemedb.common.model.Retraction;
 import java.util.stream.Stream;
 
-/** Every assertion, in log order. */
-public final class HistoryLens implements LensResolver {
+/** Every assertion and retraction of the concept (or of one predicate) in log order. */
+final class HistoryLens implements LensResolver {
+
+    private final AssertionIndex index;
+
+    HistoryLens(AssertionIndex index) {
+        this.index = index;
+    }
 
     @Override
-    public Stream<Assertion> resolve(ConceptAssertions concept, String predicate) {
-        if (predicate != null) {
-            PredicateAssertions assertions = concept.predicate(predicate);
-            return assertions == null ? Stream.empty() : assertions.history().stream();
+    public Stream<QueryHit> resolve(ConceptAssertions concept, String predicate, Cut cut) {
+        return concept.history().stream()
+                .filter(cut::includes)
+                .map(record -> {
+                    if (record instanceof Assertion assertion) {
+                        AssertionState state = index.assertion(assertion.id());
+                        return new QueryHit(assertion, null, state != null && state.retractedAt(cut));
+                    }
+                    return new QueryHit(record, null, false);
+                })
+                .filter(hit -> predicate == null || predicate.equals(predicateOf(hit)));
+    }
+
+    private String predicateOf(QueryHit hit) {
+        if (hit.record() instanceof Assertion assertion) {
+            return assertion.predicate();
         }
-        return concept.history().stream();
+        AssertionState target = index.assertion(((Retraction) hit.record()).assertionId());
+        return target == null ? null : target.assertion().predicate();
     }
 }

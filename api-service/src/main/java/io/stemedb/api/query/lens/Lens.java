@@ -1,29 +1,44 @@
 package io.stemedb.api.query.lens;
 
+import io.stemedb.api.index.AssertionIndex;
+import io.stemedb.api.index.AssertionState;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** The lenses a query may name, by their wire names. */
+/** The lenses a query may name, by their wire names (docs/api.md defines each). */
 public enum Lens {
-    RECENCY("recency", new RecencyLens()),
-    CONFIDENCE("confidence", new ConfidenceLens()),
-    HISTORY("history", new HistoryLens());
+    /** The newest live assertion per predicate (by timestamp, then id). */
+    RECENCY("recency"),
+    /** The live assertion with the highest net votes per predicate, ties by recency. */
+    CONSENSUS("consensus"),
+    /** The live assertion with the highest confidence per predicate, ties by recency. */
+    CONFIDENCE("confidence"),
+    /** Every assertion and retraction in log order. */
+    HISTORY("history");
 
     private final String wireName;
-    private final LensResolver resolver;
 
-    Lens(String wireName, LensResolver resolver) {
+    Lens(String wireName) {
         this.wireName = wireName;
-        this.resolver = resolver;
     }
 
     public String wireName() {
         return wireName;
     }
 
-    public LensResolver resolver() {
-        return resolver;
+    public LensResolver resolver(AssertionIndex index) {
+        return switch (this) {
+            case RECENCY -> new WinnerPerPredicate(cut -> AssertionState.RECENCY_ORDER, false);
+            case CONSENSUS -> new WinnerPerPredicate(cut -> Comparator
+                    .comparingInt((AssertionState state) -> state.netVotesAt(cut))
+                    .thenComparing(AssertionState.RECENCY_ORDER), true);
+            case CONFIDENCE -> new WinnerPerPredicate(cut -> Comparator
+                    .comparing(AssertionState::confidence)
+                    .thenComparing(AssertionState.RECENCY_ORDER), false);
+            case HISTORY -> new HistoryLens(index);
+        };
     }
 
     public static Optional<Lens> fromWireName(String name) {

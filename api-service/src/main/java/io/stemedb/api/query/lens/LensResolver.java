@@ -1,15 +1,17 @@
 package io.stemedb.api.query.lens;
 
 import io.stemedb.api.index.ConceptAssertions;
-import io.stemedb.common.model.Assertion;
+import io.stemedb.api.index.Cut;
 import java.util.stream.Stream;
 
-/** How one lens reads one concept: which of its assertions answer a query. */
+/** How one lens reads one concept: which of its records answer a query, in which order. */
 public interface LensResolver {
 
     /**
      * @param predicate the predicate asked about, or null for every predicate of the concept
-     * @return the answer's assertions for this concept, in the lens's order
+     * @param cut       the records the query may see
+     * @return the answer's items for this concept, in the lens's order (always the same order for
+     *     the same cut, which is what makes cursors stable)
      */
-    Stream<Assertion> resolve(ConceptAssertions concept, String predicate);
+    Stream<QueryHit> resolve(ConceptAssertions concept, String predicate, Cut cut);
 }

@@ -1,0 +1,131 @@
+package io.stemedb.api.index;
+
+import io.stemedb.common.model.Assertion;
+import io.stemedb.common.model.Retraction;
+import io.stemedb.common.model.Vote;
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One assertion and what happened to it since: its retraction, if any, and every vote on it.
+ * The writer (the tailer) adds to it; readers evaluate it against a {@link Cut}.
+ */
+public final class AssertionState {
+
+    /** Newer first: higher timestamp, then higher id (a deterministic tie-break). */
+    public static final Comparator<AssertionState> RECENCY_ORDER = Comparator
+            .comparingLong((AssertionState state) -> state.assertion.hlc())
+            .thenComparing(state -> state.assertion.id());
+
+    private final Assertion assertion;
+    private final BigDecimal confidence;
+    private volatile Retraction retraction;
+    private final AppendOnlyList<Retraction> retractions = new AppendOnlyList<>();
+    private final AppendOnlyList<Vote> votes = new AppendOnlyList<>();
+    /** Each agent's latest vote (as applied so far), to tell an unchanged vote from a new one. */
+    private final Map<String, Vote> latestVoteByAgent = new ConcurrentHashMap<>();
+
+    AssertionState(Assertion assertion) {
+        this.assertion = assertion;
+        this.confidence = new BigDecimal(assertion.content().confidence());
+    }
+
+    public Assertion assertion() {
+        return assertion;
+    }
+
+    public BigDecimal confidence() {
+        return confidence;
+    }
+
+    /** The first retraction applied, whatever the cut, or null. */
+    public Retraction retraction() {
+        return retraction;
+    }
+
+    /** Writer only. Several agents may retract one assertion; any of them in a cut hides it there. */
+    void retract(Retraction applied) {
+        retractions.add(applied);
+        if (retraction == null) {
+            retraction = applied;
+        }
+    }
+
+    /** Writer only. */
+    void vote(Vote vote) {
+        votes.add(vote);
+        latestVoteByAgent.merge(vote.agentId(), vote, AssertionState::later);
+    }
+
+    /** The agent's latest vote applied so far, or null. */
+    public Vote latestVoteOf(String agentId) {
+        return latestVoteByAgent.get(agentId);
+    }
+
+    public boolean visibleAt(Cut cut) {
+        return cut.includes(assertion) && !retractedAt(cut);
+    }
+
+    public boolean retractedAt(Cut cut) {
+        if (retraction == null) {
+            return false;
+        }
+        for (Retraction each : retractions.snapshot()) {
+            if (cut.includes(each)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first retraction within the cut, or null. */
+    public Retraction retractionAt(Cut cut) {
+        for (Retraction each : retractions.snapshot()) {
+            if (cut.includes(each)) {
+                return each;
+            }
+        }
+        return null;
+    }
+
+    /** Sum of every agent's latest vote within the cut (latest by timestamp, then log index). */
+    public int netVotesAt(Cut cut) {
+        Map<String, Vote> latest = new HashMap<>();
+        for (Vote vote : votes.snapshot()) {
+            if (cut.includes(vote)) {
+                latest.merge(vote.agentId(), vote, AssertionState::later);
+            }
+        }
+        int net = 0;
+        for (Vote vote : latest.values()) {
+            net += vote.weight();
+        }
+        return net;
+    }
+
+    /** Each agent's latest vote within the cut, by agent id. */
+    public Map<String, Vote> votesAt(Cut cut) {
+        Map<String, Vote> latest = new java.util.TreeMap<>();
+        for (Vote vote : votes.snapshot()) {
+            if (cut.includes(vote)) {
+                latest.merge(vote.agentId(), vote, AssertionState::later);
+            }
+        }
+        return latest;
+    }
+
+    List<Vote> allVotes() {
+        return votes.snapshot();
+    }
+
+    private static Vote later(Vote a, Vote b) {
+        if (a.hlc() != b.hlc()) {
+            return a.hlc() > b.hlc() ? a : b;
+        }
+        return a.index() >= b.index() ? a : b;
+    }
+}

@@ -2,6 +2,9 @@ package io.stemedb.api.config;
 
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.api.admin.AdminAuthFilter;
+import io.stemedb.api.admin.AdminCredential;
+import io.stemedb.api.admin.ImportService;
 import io.stemedb.api.health.NodeHealthService;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
@@ -16,6 +19,8 @@ import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.validation.AssertionRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
@@ -92,6 +97,26 @@ public class ApiConfiguration {
     @Bean
     QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties) {
         return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
+    }
+
+    @Bean
+    AdminCredential adminCredential(ApiProperties properties) {
+        return AdminCredential.from(properties.admin().token(), properties.admin().tokenFile());
+    }
+
+    @Bean
+    FilterRegistrationBean<AdminAuthFilter> adminAuthFilter(AdminCredential credential, MeterRegistry registry) {
+        FilterRegistrationBean<AdminAuthFilter> registration =
+                new FilterRegistrationBean<>(new AdminAuthFilter(credential, registry));
+        registration.addUrlPatterns("/v1/admin/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    ImportService importService(AssertionIndex index, JournalAppender journal, HybridLogicalClock clock,
+            ValidationLimits limits) {
+        return new ImportService(index, journal, clock, limits);
     }
 
     @Bean("node")

@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxQueryResults  largest {@code limit} a query may ask for (one page); default 10000
  * @param maxBatchAssertions  most assertions in one {@code POST /v1/assert/batch}; default 1000
  * @param limits        sizes every request is held to
+ * @param admin         the admin credential
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -31,7 +32,17 @@ public record ApiProperties(
         @DefaultValue("500ms") Duration tailRetry,
         @DefaultValue("10000") int maxQueryResults,
         @DefaultValue("1000") int maxBatchAssertions,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Admin admin) {
+
+    /**
+     * The credential every {@code /v1/admin/**} request needs ({@code Authorization: Bearer}).
+     * Without one, admin endpoints answer 403.
+     *
+     * @param token      the token itself (use env {@code STEMEDB_API_ADMIN_TOKEN}); default none
+     * @param tokenFile  a file holding the token (a mounted secret); wins over {@code token}; default none
+     */
+    public record Admin(String token, java.nio.file.Path tokenFile) {}
 
     /**
      * @param maxConceptPathBytes  default 512 bytes

@@ -7,6 +7,7 @@ import io.stemedb.membership.MembershipServiceApplication;
 import io.stemedb.replication.ReplicationServiceApplication;
 import io.stemedb.wal.WalServiceApplication;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,10 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.server.address=127.0.0.1",
                 "--spring.grpc.server.port=" + ports.wal(),
                 "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath()));
+        Path adminToken = AdminToken.ensure(settings.dataDirectory());
+        log.info("admin token (for /v1/admin/*, as 'Authorization: Bearer <token>') is in {}", adminToken.toAbsolutePath());
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
+                "--stemedb.api.admin.token-file=" + adminToken.toAbsolutePath(),
                 "--server.address=" + bind,
                 "--server.port=" + ports.api(),
                 "--spring.grpc.server.enabled=false",
@@ -149,6 +153,21 @@ public final class EmbeddedNode implements AutoCloseable {
 
     public NodeSettings settings() {
         return settings;
+    }
+
+    /** Base URL of this node's api-service, e.g. {@code http://127.0.0.1:18180}. */
+    public String apiUrl() {
+        return "http://" + clientHost() + ":" + settings.ports().api();
+    }
+
+    /** Base URL of this node's gateway. */
+    public String gatewayUrl() {
+        return "http://" + clientHost() + ":" + settings.ports().gateway();
+    }
+
+    private String clientHost() {
+        String bind = settings.bindAddress();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
     @Override

@@ -29,9 +29,19 @@ public final class TestHttp {
     }
 
     public Response post(String url, String body, String contentType) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+        return post(url, body, contentType, null);
+    }
+
+    /** A POST with {@code Authorization: Bearer <token>} when the token is not null. */
+    public Response post(String url, String body, String contentType, String bearerToken)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return send(request.build());
     }
 
     public Response get(String url) throws IOException, InterruptedException {
@@ -42,7 +52,7 @@ public final class TestHttp {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
         String type = response.headers().firstValue("Content-Type").orElse("");
-        if (type.contains("json")) {
+        if (type.contains("json") && !type.contains("ndjson")) {
             json = JSON.readTree(response.body());
         }
         return new Response(response.statusCode(), response, json);

@@ -1,0 +1,135 @@
+package io.stemedb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemedb.node.testing.FreePorts;
+import io.stemedb.node.testing.TestHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Export from one real node, import into an empty one: every lens answers the same on both, now
+ * and as of an epoch and a timestamp; importing again stores nothing; and both admin endpoints
+ * refuse requests without the admin token.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ExportImportTest {
+
+    @TempDir
+    Path source;
+
+    @TempDir
+    Path target;
+
+    private final TestHttp http = new TestHttp();
+
+    @Test
+    void anExportImportedIntoAnEmptyNodeAnswersEveryQueryTheSame() throws Exception {
+        try (EmbeddedNode a = start(source); EmbeddedNode b = start(target)) {
+            String apiA = a.apiUrl();
+            String apiB = b.apiUrl();
+            String tokenA = token(source);
+            String tokenB = token(target);
+
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ids.add(http.postJson(apiA + "/v1/assert", "{\"concept_path\":\"trip/c" + (i % 3) + (i % 2 == 0 ? "/deep" : "")
+                        + "\",\"predicate\":\"p" + (i % 2) + "\",\"value\":" + i + ",\"agent_id\":\"w" + (i % 4)
+                        + "\",\"confidence\":0." + (i % 10) + "}").json().get("id").stringValue());
+            }
+            vote(apiA, ids.get(0), "v1", 1);
+            vote(apiA, ids.get(0), "v2", 1);
+            post(apiA, "/v1/epochs", "{\"label\":\"first\"}");
+            String cut = http.postJson(apiA + "/v1/assert", "{\"concept_path\":\"trip/c0\",\"predicate\":\"p0\",\"value\":\"late\"}")
+                    .json().get("timestamp").stringValue();
+            vote(apiA, ids.get(0), "v1", -1);
+            vote(apiA, ids.get(6), "v3", 1);
+            post(apiA, "/v1/retract", "{\"assertion_id\":\"" + ids.get(3) + "\",\"reason\":\"wrong\"}");
+            post(apiA, "/v1/epochs", "{\"label\":\"second\"}");
+
+            assertThat(http.post(apiA + "/v1/admin/export-assertions", "{}", "application/json").status()).isEqualTo(401);
+            assertThat(http.post(apiA + "/v1/admin/export-assertions", "{}", "application/json", "not-the-token-at-all")
+                    .status()).isEqualTo(401);
+            TestHttp.Response export = http.post(apiA + "/v1/admin/export-assertions", "{}", "application/json", tokenA);
+            assertThat(export.status()).isEqualTo(200);
+            String lines = export.raw().body();
+            assertThat(lines.lines()).hasSize(13 + 4 + 1 + 2);
+
+            assertThat(http.post(apiB + "/v1/admin/import-assertions", lines, "application/x-ndjson", tokenA).status())
+                    .as("node A's token is not node B's").isEqualTo(401);
+            TestHttp.Response imported = http.post(apiB + "/v1/admin/import-assertions", lines, "application/x-ndjson", tokenB);
+            assertThat(imported.status()).as(imported.raw().body()).isEqualTo(200);
+            assertThat(imported.json().get("imported").get("assertion").asInt()).isEqualTo(13);
+            assertThat(imported.json().get("imported").get("vote").asInt()).isEqualTo(4);
+            assertThat(imported.json().get("imported").get("retraction").asInt()).isEqualTo(1);
+            assertThat(imported.json().get("imported").get("epoch").asInt()).isEqualTo(2);
+
+            for (String lens : List.of("recency", "consensus", "confidence", "history")) {
+                for (String path : List.of("trip/**", "trip/c0", "trip/c1/deep")) {
+                    for (String asOf : List.of("", ",\"as_of_epoch\":1", ",\"as_of_timestamp\":\"" + cut + "\"")) {
+                        String query = "{\"concept_path\":\"" + path + "\",\"lens\":\"" + lens + "\"" + asOf + "}";
+                        assertThat(answer(apiB, query)).as(query).isEqualTo(answer(apiA, query)).isNotEmpty();
+                    }
+                }
+            }
+
+            TestHttp.Response again = http.post(apiB + "/v1/admin/import-assertions", lines, "application/x-ndjson", tokenB);
+            assertThat(again.json().get("imported").isEmpty()).as(again.raw().body()).isTrue();
+            assertThat(again.json().get("duplicates").get("assertion").asInt()).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void aBadLineStopsTheImportAndNamesTheLine() throws Exception {
+        try (EmbeddedNode node = start(target)) {
+            String body = "{\"type\":\"assertion\",\"concept_path\":\"x\",\"predicate\":\"p\",\"value\":1,"
+                    + "\"timestamp\":\"2026-11-26T10:00:00Z\"}\n{\"type\":\"assertion\",\"concept_path\":\"x//y\"}\n";
+            TestHttp.Response answer = http.post(node.apiUrl() + "/v1/admin/import-assertions", body,
+                    "application/x-ndjson", token(target));
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.json().get("errors").get(0).get("field").stringValue()).isEqualTo("line 2");
+        }
+    }
+
+    private EmbeddedNode start(Path data) {
+        EmbeddedNode node = EmbeddedNode.start(new NodeSettings("n-" + data.getFileName(), data, "127.0.0.1",
+                FreePorts.forNode(), null));
+        assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
+        return node;
+    }
+
+    private static String token(Path data) throws Exception {
+        return Files.readString(data.resolve("admin.token"), StandardCharsets.UTF_8).trim();
+    }
+
+    private void vote(String api, String id, String agent, int weight) throws Exception {
+        post(api, "/v1/vote", "{\"assertion_id\":\"" + id + "\",\"agent_id\":\"" + agent + "\",\"weight\":" + weight + "}");
+    }
+
+    private void post(String api, String path, String body) throws Exception {
+        TestHttp.Response response = http.postJson(api + path, body);
+        assertThat(response.status()).as(path + " " + response.raw().body()).isIn(200, 201);
+    }
+
+    /** A query's results without what is node-local (log index, term). */
+    private List<String> answer(String api, String query) throws Exception {
+        TestHttp.Response response = http.postJson(api + "/v1/query", query);
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(200);
+        List<String> results = new ArrayList<>();
+        for (JsonNode result : response.json().get("results")) {
+            results.add(result.get("type").stringValue() + " " + result.get("id").stringValue() + " "
+                    + result.path("net_votes").asInt(0) + " " + result.path("retracted").asBoolean(false) + " "
+                    + result.get("timestamp").stringValue());
+        }
+        return results;
+    }
+}

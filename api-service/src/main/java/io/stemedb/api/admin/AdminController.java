@@ -2,6 +2,7 @@ package io.stemedb.api.admin;
 
 import io.stemedb.api.http.RecordView;
 import io.stemedb.api.index.AssertionIndex;
+import io.stemedb.api.snapshot.SnapshotScheduler;
 import io.stemedb.common.model.LogRecord;
 import io.stemedb.common.validation.ValidationLimits;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +31,11 @@ public class AdminController {
     private final JsonMapper json;
     private final ValidationLimits limits;
 
-    public AdminController(AssertionIndex index, ImportService imports, JsonMapper json, ValidationLimits limits) {
+    private final SnapshotScheduler snapshots;
+
+    public AdminController(AssertionIndex index, ImportService imports, JsonMapper json, ValidationLimits limits,
+            SnapshotScheduler snapshots) {
+        this.snapshots = snapshots;
         this.index = index;
         this.imports = imports;
         this.json = json;
@@ -65,6 +70,14 @@ public class AdminController {
         ImportReport report = imports.importLines(request.getInputStream());
         return new Imported(report.lines(), report.imported(), report.duplicates());
     }
+
+    /** Writes an index snapshot now (normally periodic); answers the log index it covers. */
+    @PostMapping(path = "/v1/admin/snapshot", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Snapshot snapshot() {
+        return new Snapshot(snapshots.snapshotNow());
+    }
+
+    public record Snapshot(long index) {}
 
     public record Imported(long lines, java.util.Map<String, Long> imported, java.util.Map<String, Long> duplicates) {}
 }

@@ -10,6 +10,8 @@ import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.api.query.QueryRequestReader;
 import io.stemedb.api.query.QueryService;
+import io.stemedb.api.snapshot.IndexSnapshots;
+import io.stemedb.api.snapshot.SnapshotScheduler;
 import io.stemedb.api.wal.WalClient;
 import io.stemedb.api.write.AssertionWriter;
 import io.stemedb.api.write.FeedbackWriter;
@@ -70,6 +72,23 @@ public class ApiConfiguration {
     @Bean
     AssertionIndex assertionIndex(MeterRegistry registry) {
         return new AssertionIndex(registry);
+    }
+
+    /** Loads the newest snapshot into the index before anything reads it or the tailer starts. */
+    @Bean
+    IndexSnapshots indexSnapshots(AssertionIndex index, HybridLogicalClock clock, ApiProperties properties,
+            MeterRegistry registry) {
+        IndexSnapshots snapshots = new IndexSnapshots(properties.snapshot().dir(), index, registry);
+        snapshots.loadNewest();
+        clock.observe(index.maxHlc());
+        return snapshots;
+    }
+
+    @Bean
+    SnapshotScheduler snapshotScheduler(IndexSnapshots snapshots, AssertionIndex index, WalClient wal,
+            ApiProperties properties) {
+        return new SnapshotScheduler(snapshots, index, wal, properties.snapshot().interval(),
+                properties.snapshot().minEntries(), properties.snapshot().onShutdown());
     }
 
     @Bean

@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchAssertions  most assertions in one {@code POST /v1/assert/batch}; default 1000
  * @param limits        sizes every request is held to
  * @param admin         the admin credential
+ * @param snapshot      snapshots of the query index
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -33,7 +34,23 @@ public record ApiProperties(
         @DefaultValue("10000") int maxQueryResults,
         @DefaultValue("1000") int maxBatchAssertions,
         @DefaultValue Limits limits,
-        @DefaultValue Admin admin) {
+        @DefaultValue Admin admin,
+        @DefaultValue Snapshot snapshot) {
+
+    /**
+     * @param dir         where index snapshots are kept; default {@code ./data/index}
+     * @param interval    how often to check whether a snapshot is due; 0 disables periodic
+     *                    snapshots (one is still written on a clean shutdown); default 5m
+     * @param minEntries  log entries applied since the last snapshot before another is written;
+     *                    default 10000
+     * @param onShutdown  write a snapshot on a clean shutdown, so the next start replays
+     *                    nothing; default true
+     */
+    public record Snapshot(
+            @DefaultValue("./data/index") java.nio.file.Path dir,
+            @DefaultValue("5m") Duration interval,
+            @DefaultValue("10000") long minEntries,
+            @DefaultValue("true") boolean onShutdown) {}
 
     /**
      * The credential every {@code /v1/admin/**} request needs ({@code Authorization: Bearer}).

@@ -122,6 +122,12 @@ public class WalTailer implements SmartLifecycle {
                 if (!running) {
                     return;
                 }
+                if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE) {
+                    failure = "the journal no longer holds the entries after index " + index.appliedIndex()
+                            + " (retention deleted them) and no snapshot covers them: " + describe(e);
+                    log.error("index tailer stopped: {}", failure);
+                    return;
+                }
                 streamErrors.increment();
                 if (!lastAttemptFailed) {
                     log.warn("index stream from the wal-service broke ({}); retrying every {}", describe(e), retry);

@@ -9,6 +9,8 @@ import io.stemedb.proto.wal.AppendRequest;
 import io.stemedb.proto.wal.AppendResponse;
 import io.stemedb.proto.wal.EntryToAppend;
 import io.stemedb.proto.wal.ReadRequest;
+import io.stemedb.proto.wal.RetainRequest;
+import io.stemedb.proto.wal.RetainResponse;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
@@ -54,6 +56,12 @@ public class WalClient {
                     public void onCompleted() {}
                 });
         return result;
+    }
+
+    /** Tells the wal-service's retention that {@code consumer} needs entries from {@code neededFrom} on. */
+    public RetainResponse retain(String consumer, long neededFrom) {
+        return blocking.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .retain(RetainRequest.newBuilder().setConsumer(consumer).setNeededFromIndex(neededFrom).build());
     }
 
     public StatusResponse status() {

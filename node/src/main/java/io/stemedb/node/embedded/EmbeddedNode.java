@@ -81,6 +81,7 @@ public final class EmbeddedNode implements AutoCloseable {
         log.info("admin token (for /v1/admin/*, as 'Authorization: Bearer <token>') is in {}", adminToken.toAbsolutePath());
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
                 "--stemedb.api.admin.token-file=" + adminToken.toAbsolutePath(),
+                "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
                 "--server.address=" + bind,
                 "--server.port=" + ports.api(),
                 "--spring.grpc.server.enabled=false",

@@ -12,6 +12,7 @@ import io.stemedb.api.query.QueryRequestReader;
 import io.stemedb.api.query.QueryService;
 import io.stemedb.api.snapshot.IndexSnapshots;
 import io.stemedb.api.snapshot.SnapshotScheduler;
+import io.stemedb.api.watch.WatchService;
 import io.stemedb.api.wal.WalClient;
 import io.stemedb.api.write.AssertionWriter;
 import io.stemedb.api.write.FeedbackWriter;
@@ -136,6 +137,11 @@ public class ApiConfiguration {
     ImportService importService(AssertionIndex index, JournalAppender journal, HybridLogicalClock clock,
             ValidationLimits limits) {
         return new ImportService(index, journal, clock, limits);
+    }
+
+    @Bean
+    WatchService watchService(AssertionIndex index, ApiProperties properties) {
+        return new WatchService(index, properties.watch().maxWatchers(), properties.watch().heartbeat());
     }
 
     @Bean("node")

@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param limits        sizes every request is held to
  * @param admin         the admin credential
  * @param snapshot      snapshots of the query index
+ * @param watch         change feeds ({@code GET /v1/watch})
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -35,7 +36,17 @@ public record ApiProperties(
         @DefaultValue("1000") int maxBatchAssertions,
         @DefaultValue Limits limits,
         @DefaultValue Admin admin,
-        @DefaultValue Snapshot snapshot) {
+        @DefaultValue Snapshot snapshot,
+        @DefaultValue Watch watch) {
+
+    /**
+     * @param maxWatchers  open feeds at once; more answer 503; default 256
+     * @param heartbeat    idle time after which a feed sends a comment (keeps proxies from closing
+     *                     it, notices clients that left); default 15s
+     */
+    public record Watch(
+            @DefaultValue("256") int maxWatchers,
+            @DefaultValue("15s") Duration heartbeat) {}
 
     /**
      * @param dir         where index snapshots are kept; default {@code ./data/index}

@@ -47,7 +47,7 @@ public record RecordView(
         return of(hit.record(), hit.netVotes(), hit.retracted() ? Boolean.TRUE : null, target);
     }
 
-    static RecordView of(LogRecord record, Integer netVotes, Boolean retracted, AssertionState target) {
+    public static RecordView of(LogRecord record, Integer netVotes, Boolean retracted, AssertionState target) {
         String timestamp = HlcTimestamp.format(record.hlc());
         if (record instanceof Assertion assertion) {
             return new RecordView("assertion", assertion.id(), assertion.conceptPath(), assertion.predicate(),

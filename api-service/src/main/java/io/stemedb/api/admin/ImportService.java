@@ -83,7 +83,7 @@ public class ImportService {
             } catch (InvalidRequestException e) {
                 throw lineError(number, e.getMessage(), report);
             }
-            String type = typeName(record);
+            String type = record.type();
             String id = idOf(record);
             boolean known;
             if (record instanceof Epoch epoch) {
@@ -185,17 +185,6 @@ public class ImportService {
     private static InvalidRequestException lineError(long line, String message, ImportReport report) {
         return InvalidRequestException.of("line " + line, message + "; " + report.imported().values().stream()
                 .mapToLong(Long::longValue).sum() + " records before it were imported (a rerun skips them)");
-    }
-
-    static String typeName(LogRecord record) {
-        if (record instanceof Assertion) {
-            return "assertion";
-        } else if (record instanceof Retraction) {
-            return "retraction";
-        } else if (record instanceof Vote) {
-            return "vote";
-        }
-        return "epoch";
     }
 
     private static String idOf(LogRecord record) {

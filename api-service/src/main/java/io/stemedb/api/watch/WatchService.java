@@ -86,7 +86,7 @@ public class WatchService implements SmartLifecycle {
                     if (concerns(record, root, subtree)) {
                         emitter.send(SseEmitter.event()
                                 .id(Long.toString(record.index()))
-                                .name(typeOf(record))
+                                .name(record.type())
                                 .data(RecordView.of(record, null, null, targetOf(record))));
                     }
                     next = record.index() + 1;
@@ -129,17 +129,6 @@ public class WatchService implements SmartLifecycle {
             return index.assertion(vote.assertionId());
         }
         return null;
-    }
-
-    private static String typeOf(LogRecord record) {
-        if (record instanceof Assertion) {
-            return "assertion";
-        } else if (record instanceof Retraction) {
-            return "retraction";
-        } else if (record instanceof Vote) {
-            return "vote";
-        }
-        return "epoch";
     }
 
     @Override

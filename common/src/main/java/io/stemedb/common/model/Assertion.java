@@ -26,4 +26,9 @@ public record Assertion(String id, AssertionContent content, long hlc, long term
     public String predicate() {
         return content.predicate();
     }
+
+    @Override
+    public String type() {
+        return "assertion";
+    }
 }

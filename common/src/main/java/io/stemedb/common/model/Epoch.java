@@ -7,4 +7,10 @@ package io.stemedb.common.model;
  * @param number 1, 2, 3, ... without gaps
  * @param label  free text, may be empty
  */
-public record Epoch(long number, String label, long hlc, long term, long index) implements LogRecord {}
+public record Epoch(long number, String label, long hlc, long term, long index) implements LogRecord {
+
+    @Override
+    public String type() {
+        return "epoch";
+    }
+}

@@ -12,4 +12,7 @@ public sealed interface LogRecord permits Assertion, Retraction, Vote, Epoch {
     long term();
 
     long hlc();
+
+    /** The record's kind as the API names it: {@code assertion}, {@code retraction}, {@code vote}, {@code epoch}. */
+    String type();
 }

@@ -10,4 +10,10 @@ package io.stemedb.common.model;
  * @param reason      free text, may be empty
  */
 public record Retraction(String id, String assertionId, String agentId, String reason, long hlc, long term, long index)
-        implements LogRecord {}
+        implements LogRecord {
+
+    @Override
+    public String type() {
+        return "retraction";
+    }
+}

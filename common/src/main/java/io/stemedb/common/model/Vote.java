@@ -7,4 +7,10 @@ package io.stemedb.common.model;
  * @param weight +1 or -1
  */
 public record Vote(String id, String assertionId, String agentId, int weight, long hlc, long term, long index)
-        implements LogRecord {}
+        implements LogRecord {
+
+    @Override
+    public String type() {
+        return "vote";
+    }
+}

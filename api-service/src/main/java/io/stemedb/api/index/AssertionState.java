@@ -6,7 +6,6 @@ import io.stemedb.common.model.Vote;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,11 +22,13 @@ public final class AssertionState {
 
     private final Assertion assertion;
     private final BigDecimal confidence;
+    // Most assertions are never retracted or voted on; these stay null until one is (a million
+    // assertions would otherwise carry a million empty lists and maps).
     private volatile Retraction retraction;
-    private final AppendOnlyList<Retraction> retractions = new AppendOnlyList<>();
-    private final AppendOnlyList<Vote> votes = new AppendOnlyList<>();
+    private volatile AppendOnlyList<Retraction> retractions;
+    private volatile AppendOnlyList<Vote> votes;
     /** Each agent's latest vote (as applied so far), to tell an unchanged vote from a new one. */
-    private final Map<String, Vote> latestVoteByAgent = new ConcurrentHashMap<>();
+    private volatile Map<String, Vote> latestVoteByAgent;
 
     AssertionState(Assertion assertion) {
         this.assertion = assertion;
@@ -49,6 +50,9 @@ public final class AssertionState {
 
     /** Writer only. Several agents may retract one assertion; any of them in a cut hides it there. */
     void retract(Retraction applied) {
+        if (retractions == null) {
+            retractions = new AppendOnlyList<>();
+        }
         retractions.add(applied);
         if (retraction == null) {
             retraction = applied;
@@ -57,13 +61,18 @@ public final class AssertionState {
 
     /** Writer only. */
     void vote(Vote vote) {
+        if (votes == null) {
+            latestVoteByAgent = new ConcurrentHashMap<>();
+            votes = new AppendOnlyList<>();
+        }
         votes.add(vote);
         latestVoteByAgent.merge(vote.agentId(), vote, AssertionState::later);
     }
 
     /** The agent's latest vote applied so far, or null. */
     public Vote latestVoteOf(String agentId) {
-        return latestVoteByAgent.get(agentId);
+        Map<String, Vote> latest = latestVoteByAgent;
+        return latest == null ? null : latest.get(agentId);
     }
 
     public boolean visibleAt(Cut cut) {
@@ -71,10 +80,11 @@ public final class AssertionState {
     }
 
     public boolean retractedAt(Cut cut) {
-        if (retraction == null) {
+        AppendOnlyList<Retraction> all = retractions;
+        if (all == null) {
             return false;
         }
-        for (Retraction each : retractions.snapshot()) {
+        for (Retraction each : all.snapshot()) {
             if (cut.includes(each)) {
                 return true;
             }
@@ -84,7 +94,11 @@ public final class AssertionState {
 
     /** The first retraction within the cut, or null. */
     public Retraction retractionAt(Cut cut) {
-        for (Retraction each : retractions.snapshot()) {
+        AppendOnlyList<Retraction> all = retractions;
+        if (all == null) {
+            return null;
+        }
+        for (Retraction each : all.snapshot()) {
             if (cut.includes(each)) {
                 return each;
             }
@@ -94,8 +108,12 @@ public final class AssertionState {
 
     /** Sum of every agent's latest vote within the cut (latest by timestamp, then log index). */
     public int netVotesAt(Cut cut) {
+        AppendOnlyList<Vote> all = votes;
+        if (all == null) {
+            return 0;
+        }
         Map<String, Vote> latest = new HashMap<>();
-        for (Vote vote : votes.snapshot()) {
+        for (Vote vote : all.snapshot()) {
             if (cut.includes(vote)) {
                 latest.merge(vote.agentId(), vote, AssertionState::later);
             }
@@ -110,7 +128,11 @@ public final class AssertionState {
     /** Each agent's latest vote within the cut, by agent id. */
     public Map<String, Vote> votesAt(Cut cut) {
         Map<String, Vote> latest = new java.util.TreeMap<>();
-        for (Vote vote : votes.snapshot()) {
+        AppendOnlyList<Vote> all = votes;
+        if (all == null) {
+            return latest;
+        }
+        for (Vote vote : all.snapshot()) {
             if (cut.includes(vote)) {
                 latest.merge(vote.agentId(), vote, AssertionState::later);
             }
@@ -118,9 +140,6 @@ public final class AssertionState {
         return latest;
     }
 
-    List<Vote> allVotes() {
-        return votes.snapshot();
-    }
 
     private static Vote later(Vote a, Vote b) {
         if (a.hlc() != b.hlc()) {

@@ -14,6 +14,7 @@ import io.stemedb.proto.wal.RetainResponse;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
+import io.stemedb.proto.wal.WalEntryBatch;
 import io.stemedb.proto.wal.WalGrpc;
 import java.time.Duration;
 import java.util.Iterator;
@@ -81,7 +82,7 @@ public class WalClient {
         Context.CancellableContext context = Context.current().withCancellation();
         ReadRequest request = ReadRequest.newBuilder().setFromIndex(fromIndex).setFollow(true).build();
         // The call belongs to the context current when it starts; cancelling that context ends it.
-        Iterator<WalEntry> entries;
+        Iterator<WalEntryBatch> entries;
         Context previous = context.attach();
         try {
             entries = blocking.read(request);
@@ -95,19 +96,23 @@ public class WalClient {
     public static final class FollowStream implements AutoCloseable {
 
         private final Context.CancellableContext context;
-        private final Iterator<WalEntry> entries;
+        private final Iterator<WalEntryBatch> batches;
+        private Iterator<WalEntry> current = java.util.Collections.emptyIterator();
 
-        FollowStream(Context.CancellableContext context, Iterator<WalEntry> entries) {
+        FollowStream(Context.CancellableContext context, Iterator<WalEntryBatch> batches) {
             this.context = context;
-            this.entries = entries;
+            this.batches = batches;
         }
 
         /** Blocks until the next entry; throws {@code StatusRuntimeException} when the stream ends. */
         public WalEntry next() {
-            if (!entries.hasNext()) {
-                throw Status.UNAVAILABLE.withDescription("wal-service ended the read stream").asRuntimeException();
+            while (!current.hasNext()) {
+                if (!batches.hasNext()) {
+                    throw Status.UNAVAILABLE.withDescription("wal-service ended the read stream").asRuntimeException();
+                }
+                current = batches.next().getEntriesList().iterator();
             }
-            return entries.next();
+            return current.next();
         }
 
         @Override

@@ -3,7 +3,7 @@ package io.stemedb.wal.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.stemedb.proto.wal.WalEntry;
+import io.stemedb.proto.wal.WalEntryBatch;
 import io.stemedb.wal.config.WalProperties;
 import io.stemedb.wal.journal.ChronicleJournal;
 import io.stemedb.wal.journal.JournalEntry;
@@ -35,6 +35,11 @@ import org.springframework.stereotype.Component;
 public class ReadStreams implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReadStreams.class);
+    // One gRPC message per entry costs a flow-control round trip each (a blocking client asks for
+    // one message at a time); batches of what is already durable remove that from the per-entry cost.
+    static final int DEFAULT_BATCH_ENTRIES = 512;
+    static final int MAX_BATCH_ENTRIES = 4096;
+    static final long MAX_BATCH_BYTES = 1 << 20;
 
     private final ChronicleJournal journal;
     private final Semaphore slots;
@@ -52,8 +57,9 @@ public class ReadStreams implements SmartLifecycle {
         }
     }
 
-    void start(long fromIndex, boolean follow, StreamObserver<WalEntry> observer) {
-        ServerCallStreamObserver<WalEntry> stream = (ServerCallStreamObserver<WalEntry>) observer;
+    void start(long fromIndex, boolean follow, int maxBatchEntries, StreamObserver<WalEntryBatch> observer) {
+        ServerCallStreamObserver<WalEntryBatch> stream = (ServerCallStreamObserver<WalEntryBatch>) observer;
+        int batchLimit = maxBatchEntries <= 0 ? DEFAULT_BATCH_ENTRIES : Math.min(maxBatchEntries, MAX_BATCH_ENTRIES);
         if (!running) {
             stream.onError(Status.UNAVAILABLE.withDescription("wal-service is not serving reads").asRuntimeException());
             return;
@@ -63,7 +69,7 @@ public class ReadStreams implements SmartLifecycle {
                     .withDescription("too many read streams (stemedb.wal.read.max-streams)").asRuntimeException());
             return;
         }
-        Session session = new Session(fromIndex, follow, stream);
+        Session session = new Session(fromIndex, follow, batchLimit, stream);
         // Handlers must be installed before this call returns to gRPC.
         stream.setOnReadyHandler(session::wake);
         stream.setOnCancelHandler(session::cancel);
@@ -100,11 +106,13 @@ public class ReadStreams implements SmartLifecycle {
 
         private final long fromIndex;
         private final boolean follow;
-        private final ServerCallStreamObserver<WalEntry> stream;
+        private final ServerCallStreamObserver<WalEntryBatch> stream;
+        private final int batchLimit;
         private volatile boolean cancelled;
         private volatile Thread thread;
 
-        Session(long fromIndex, boolean follow, ServerCallStreamObserver<WalEntry> stream) {
+        Session(long fromIndex, boolean follow, int batchLimit, ServerCallStreamObserver<WalEntryBatch> stream) {
+            this.batchLimit = batchLimit;
             this.fromIndex = fromIndex;
             this.follow = follow;
             this.stream = stream;
@@ -155,7 +163,7 @@ public class ReadStreams implements SmartLifecycle {
                 }
                 JournalEntry entry = reader.next();
                 if (entry != null) {
-                    stream.onNext(WalGrpcService.toProto(entry));
+                    stream.onNext(batchFrom(entry, reader));
                 } else if (!follow && reader.nextIndex() > journal.durableIndex()) {
                     stream.onCompleted();
                     return;
@@ -167,6 +175,21 @@ public class ReadStreams implements SmartLifecycle {
                     journal.awaitDurable(reader.nextIndex(), pollNanos, TimeUnit.NANOSECONDS);
                 }
             }
+        }
+
+        /** The entry and whatever else is durable right now, up to the batch limits. */
+        private WalEntryBatch batchFrom(JournalEntry first, JournalReader reader) {
+            WalEntryBatch.Builder batch = WalEntryBatch.newBuilder().addEntries(WalGrpcService.toProto(first));
+            long bytes = first.payload().length;
+            while (batch.getEntriesCount() < batchLimit && bytes < MAX_BATCH_BYTES) {
+                JournalEntry next = reader.next();
+                if (next == null) {
+                    break;
+                }
+                batch.addEntries(WalGrpcService.toProto(next));
+                bytes += next.payload().length;
+            }
+            return batch.build();
         }
 
         private void endWith(Status status) {

@@ -15,6 +15,7 @@ import io.stemedb.proto.wal.RetainResponse;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.proto.wal.WalEntry;
+import io.stemedb.proto.wal.WalEntryBatch;
 import io.stemedb.proto.wal.WalGrpc;
 import io.stemedb.wal.config.WalProperties;
 import io.stemedb.wal.fencing.StaleTermException;
@@ -105,8 +106,8 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
     }
 
     @Override
-    public void read(ReadRequest request, StreamObserver<WalEntry> response) {
-        readStreams.start(request.getFromIndex(), request.getFollow(), response);
+    public void read(ReadRequest request, StreamObserver<WalEntryBatch> response) {
+        readStreams.start(request.getFromIndex(), request.getFollow(), request.getMaxBatchEntries(), response);
     }
 
     @Override

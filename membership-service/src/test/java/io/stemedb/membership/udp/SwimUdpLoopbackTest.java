@@ -1,0 +1,84 @@
+package io.stemedb.membership.udp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemedb.membership.swim.MemberStatus;
+import io.stemedb.membership.swim.MemberView;
+import io.stemedb.membership.swim.SwimConfig;
+import io.stemedb.membership.swim.SwimListener;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The protocol over real UDP sockets on loopback: three members converge; one stops without
+ * leaving (a crash, as far as the others can tell) and is marked DOWN; it comes back on a new port
+ * and is UP again with a higher incarnation.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SwimUdpLoopbackTest {
+
+    private final SwimConfig config = SwimConfig.of(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(400));
+    private final List<SwimUdpRuntime> running = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        running.forEach(runtime -> runtime.stop(false));
+    }
+
+    @Test
+    void crashDetectedAndRejoinWithHigherIncarnation() throws Exception {
+        SwimUdpRuntime a = start("a", List.of());
+        SwimUdpRuntime b = start("b", List.of(a.address()));
+        SwimUdpRuntime c = start("c", List.of(a.address()));
+        await("everyone sees everyone UP", () -> allUp(a, 2) && allUp(b, 2) && allUp(c, 2));
+
+        c.stop(false);
+        await("c marked DOWN by a and b", () -> status(a, "c") == MemberStatus.DEAD && status(b, "c") == MemberStatus.DEAD);
+
+        SwimUdpRuntime c2 = start("c", List.of(a.address()));
+        await("c UP again everywhere", () -> status(a, "c") == MemberStatus.ALIVE && status(b, "c") == MemberStatus.ALIVE
+                && allUp(c2, 2));
+        assertThat(view(a, "c").incarnation()).isPositive();
+        assertThat(view(a, "c").address()).isEqualTo(c2.address());
+        assertThat(a.malformedDatagrams()).isZero();
+    }
+
+    private SwimUdpRuntime start(String id, List<String> seeds) {
+        SwimUdpRuntime runtime = SwimUdpRuntime.start(id, new InetSocketAddress("127.0.0.1", 0), "127.0.0.1", seeds,
+                Map.of("role", "replica"), config, SwimListener.NONE);
+        running.add(runtime);
+        return runtime;
+    }
+
+    private static boolean allUp(SwimUdpRuntime runtime, int others) {
+        List<MemberView> members = runtime.members();
+        return members.size() == others && members.stream().allMatch(member -> member.status() == MemberStatus.ALIVE);
+    }
+
+    private static MemberView view(SwimUdpRuntime runtime, String id) {
+        return runtime.members().stream().filter(member -> member.id().equals(id)).findFirst().orElse(null);
+    }
+
+    private static MemberStatus status(SwimUdpRuntime runtime, String id) {
+        MemberView member = view(runtime, id);
+        return member == null ? null : member.status();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}

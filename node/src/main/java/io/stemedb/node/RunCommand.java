@@ -46,6 +46,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--wal-port", description = "wal-service gRPC port (loopback only). Default: 18184 + offset")
     Integer walPort;
 
+    @Option(names = "--seeds", split = ",", paramLabel = "HOST:PORT",
+            description = "SWIM addresses of cluster members to join through (runbook [cluster] seeds). Default: none (a node on its own)")
+    java.util.List<String> seeds = new java.util.ArrayList<>();
+
     @Option(names = "--config-dir",
             description = "Directory with per-service overrides: wal-service.yml, api-service.yml, gateway-service.yml, …")
     Path configDirectory;
@@ -63,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
                 rpcPort != null ? rpcPort : defaults.rpc(),
                 swimPort != null ? swimPort : defaults.swim(),
                 walPort != null ? walPort : defaults.wal());
-        NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory);
+        NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds);
 
         EmbeddedNode node = EmbeddedNode.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -45,6 +45,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private volatile List<MemberView> members = List.of();
+    private volatile long incarnation;
     private volatile boolean running = true;
 
     private SwimUdpRuntime(DatagramChannel channel, Selector selector, String nodeId, String selfAddress,
@@ -116,6 +117,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
                     node.tick(now);
                     nextTick = now + TICK_MS;
                     members = List.copyOf(node.members());
+                    incarnation = node.incarnation();
                 }
             } catch (IOException e) {
                 if (running) {
@@ -149,6 +151,11 @@ public final class SwimUdpRuntime implements AutoCloseable {
 
     public String nodeId() {
         return node.id();
+    }
+
+    /** This node's own incarnation (raised each time it refutes a suspicion or rejoins). */
+    public long incarnation() {
+        return incarnation;
     }
 
     /** The members as of the last protocol turn (at most 10 ms old). */

@@ -94,7 +94,11 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.server.port=" + ports.rpc()));
         children.add(startChild(MembershipServiceApplication.class, MembershipServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
-                "--spring.grpc.server.enabled=false"));
+                "--spring.grpc.server.enabled=false",
+                "--stemedb.membership.node-id=" + settings.nodeId(),
+                "--stemedb.membership.swim.bind-address=" + bind,
+                "--stemedb.membership.swim.port=" + ports.swim(),
+                "--stemedb.membership.seeds=" + String.join(",", settings.seeds())));
         children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
                 WebApplicationType.SERVLET,
                 "--server.address=" + bind,

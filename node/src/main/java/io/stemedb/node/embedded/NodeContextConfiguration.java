@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.common.cluster.ClusterViewHolder;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,12 @@ import org.springframework.context.annotation.Configuration;
 @ImportAutoConfiguration({MetricsAutoConfiguration.class, JvmMetricsAutoConfiguration.class,
         SystemMetricsAutoConfiguration.class})
 public class NodeContextConfiguration {
+
+    /** Membership publishes its view of the cluster here; the api-service and gateway read it. */
+    @Bean
+    ClusterViewHolder clusterViewHolder() {
+        return new ClusterViewHolder();
+    }
 
     @Bean
     PrometheusRegistry prometheusRegistry() {

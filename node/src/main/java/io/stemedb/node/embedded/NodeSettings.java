@@ -13,14 +13,22 @@ import java.util.Objects;
  * @param ports        its ports
  * @param configDirectory optional directory with per-service overrides
  *                     ({@code wal-service.yml}, {@code api-service.yml}, …), or null
+ * @param seeds        SWIM addresses ({@code host:port}) to join a cluster through; empty for a
+ *                     node on its own (or the first of a cluster)
  */
-public record NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory) {
+public record NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory,
+        java.util.List<String> seeds) {
+
+    public NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory) {
+        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, java.util.List.of());
+    }
 
     public NodeSettings {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(ports, "ports");
+        seeds = seeds == null ? java.util.List.of() : java.util.List.copyOf(seeds);
     }
 
     public Path walDirectory() {

@@ -44,6 +44,11 @@ public final class TestHttp {
         return send(request.build());
     }
 
+    public Response getWithToken(String url, String bearerToken) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Authorization", "Bearer " + bearerToken)
+                .GET().build());
+    }
+
     public Response get(String url) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
     }

@@ -1,0 +1,41 @@
+package io.stemedb.gateway.cluster;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.stemedb.common.cluster.ClusterMember;
+import io.stemedb.common.cluster.ClusterViewHolder;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /cluster/members} on the gateway, the runbooks' view of the cluster:
+ * {@code {"members":[{"id","status","role","last_seen",…}]}}, from the membership of the node
+ * this gateway runs in. (Assertion counts per member, and the gateway's own view in a split
+ * deployment, come with issue #7.)
+ */
+@RestController
+public class ClusterMembersController {
+
+    private final ObjectProvider<ClusterViewHolder> cluster;
+
+    public ClusterMembersController(ObjectProvider<ClusterViewHolder> cluster) {
+        this.cluster = cluster;
+    }
+
+    @GetMapping(path = "/cluster/members", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Members members() {
+        ClusterViewHolder holder = cluster.getIfAvailable();
+        List<ClusterMember> seen = holder == null ? List.of() : holder.members();
+        return new Members(seen.stream().map(member -> new Member(member.id(), member.status(), member.role(),
+                member.assertionCount() < 0 ? null : member.assertionCount(), member.lastSeen(), member.gossipAddress(),
+                member.incarnation())).toList());
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Member(String id, String status, String role, Long assertionCount, String lastSeen, String gossipAddress,
+            long incarnation) {}
+
+    public record Members(List<Member> members) {}
+}

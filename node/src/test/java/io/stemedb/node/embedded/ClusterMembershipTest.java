@@ -1,0 +1,74 @@
+package io.stemedb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemedb.node.testing.FreePorts;
+import io.stemedb.node.testing.TestHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two embedded nodes in one JVM form a cluster over real UDP: the second joins through the first
+ * (seeds), both list each other UP on the admin API and the gateway; when one leaves, the other
+ * lists it DOWN.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ClusterMembershipTest {
+
+    @TempDir
+    Path first;
+
+    @TempDir
+    Path second;
+
+    private final TestHttp http = new TestHttp();
+
+    @Test
+    void twoNodesSeeEachOtherAndNoticeALeave() throws Exception {
+        NodePorts portsA = FreePorts.forNode();
+        try (EmbeddedNode a = start(new NodeSettings("alpha", first, "127.0.0.1", portsA, null))) {
+            EmbeddedNode b = start(new NodeSettings("beta", second, "127.0.0.1", FreePorts.forNode(), null,
+                    List.of("127.0.0.1:" + portsA.swim())));
+            try {
+                TestHttp.await("alpha lists beta UP", Duration.ofSeconds(30), () -> status(a, "beta").equals("UP"));
+                TestHttp.await("beta lists alpha UP", Duration.ofSeconds(30), () -> status(b, "alpha").equals("UP"));
+                JsonNode viaGateway = http.get(a.gatewayUrl() + "/cluster/members").json();
+                assertThat(viaGateway.get("members")).hasSize(2);
+                assertThat(viaGateway.get("members").get(0).has("last_seen")).isTrue();
+                assertThat(http.get(a.apiUrl() + "/v1/admin/cluster/members").status()).as("admin only").isEqualTo(401);
+            } finally {
+                b.close();
+            }
+            TestHttp.await("alpha lists beta DOWN", Duration.ofSeconds(30), () -> status(a, "beta").equals("DOWN"));
+        }
+    }
+
+    private String status(EmbeddedNode node, String member) {
+        try {
+            String token = Files.readString(node.settings().dataDirectory().resolve("admin.token"), StandardCharsets.UTF_8).trim();
+            TestHttp.Response response = http.getWithToken(node.apiUrl() + "/v1/admin/cluster/members", token);
+            for (JsonNode each : response.json().get("members")) {
+                if (each.get("id").stringValue().equals(member)) {
+                    return each.get("status").stringValue();
+                }
+            }
+            return "absent";
+        } catch (Exception e) {
+            return "error: " + e;
+        }
+    }
+
+    private static EmbeddedNode start(NodeSettings settings) {
+        EmbeddedNode node = EmbeddedNode.start(settings);
+        assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
+        return node;
+    }
+}

@@ -1,0 +1,175 @@
+package io.stemedb.node.cluster;
+
+import io.stemedb.node.embedded.NodePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N full nodes on loopback, each its own process from the stemedb jar, with its own ports and data
+ * directory ({@code <base>/node<i>}), every node seeded with the others' SWIM addresses. What
+ * {@code stemedb cluster} runs, and what the tests start real clusters with.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    /** One node of the cluster: its id, ports, data directory and log file. */
+    public record Member(String nodeId, NodePorts ports, Path dataDirectory, Path log) {
+
+        public String apiUrl() {
+            return "http://127.0.0.1:" + ports.api();
+        }
+
+        public String gatewayUrl() {
+            return "http://127.0.0.1:" + ports.gateway();
+        }
+
+        public String swimAddress() {
+            return "127.0.0.1:" + ports.swim();
+        }
+    }
+
+    private final Path jar;
+    private final List<Member> members;
+    private final Process[] processes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalCluster(Path jar, List<Member> members) {
+        this.jar = jar;
+        this.members = List.copyOf(members);
+        this.processes = new Process[members.size()];
+    }
+
+    /** Plans (does not start) a cluster: node {@code i} (from 1) uses {@code ports.get(i - 1)}. */
+    public static LocalCluster plan(Path jar, Path baseDirectory, List<NodePorts> ports) {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String id = "node" + (i + 1);
+            Path data = baseDirectory.resolve(id);
+            members.add(new Member(id, ports.get(i), data, baseDirectory.resolve(id + ".log")));
+        }
+        return new LocalCluster(jar, members);
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    public Member member(int index) {
+        return members.get(index);
+    }
+
+    public void startAll() {
+        for (int i = 0; i < members.size(); i++) {
+            start(i);
+        }
+    }
+
+    /** Starts node {@code index} (from 0), appending its output to its log file. */
+    public void start(int index) {
+        Member member = members.get(index);
+        List<String> seeds = new ArrayList<>();
+        for (Member other : members) {
+            if (other != member) {
+                seeds.add(other.swimAddress());
+            }
+        }
+        NodePorts ports = member.ports();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-jar", jar.toString(), "run",
+                "--node-id", member.nodeId(),
+                "--data-dir", member.dataDirectory().toString(),
+                "--api-port", Integer.toString(ports.api()),
+                "--gateway-port", Integer.toString(ports.gateway()),
+                "--rpc-port", Integer.toString(ports.rpc()),
+                "--swim-port", Integer.toString(ports.swim()),
+                "--wal-port", Integer.toString(ports.wal()),
+                "--seeds", String.join(",", seeds)));
+        try {
+            Files.createDirectories(member.log().getParent());
+            processes[index] = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(member.log().toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + member.nodeId(), e);
+        }
+    }
+
+    /** Waits until every running node answers {@code /v1/health} with 200; false on timeout. */
+    public boolean awaitHealthy(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < members.size(); i++) {
+            while (isRunning(i) && !healthy(members.get(i))) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+        }
+        return true;
+    }
+
+    private boolean healthy(Member member) {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(member.apiUrl() + "/v1/health"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public boolean isRunning(int index) {
+        return processes[index] != null && processes[index].isAlive();
+    }
+
+    /** SIGKILL. */
+    public void kill(int index) throws InterruptedException {
+        end(index, true);
+    }
+
+    /** SIGTERM: the node leaves the cluster and shuts down in order. */
+    public void stop(int index) throws InterruptedException {
+        end(index, false);
+    }
+
+    private void end(int index, boolean force) throws InterruptedException {
+        Process process = processes[index];
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        if (force) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public void stopAll() throws InterruptedException {
+        for (int i = 0; i < members.size(); i++) {
+            stop(i);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = 0; i < members.size(); i++) {
+            kill(i);
+        }
+    }
+}

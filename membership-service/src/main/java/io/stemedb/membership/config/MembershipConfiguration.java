@@ -39,9 +39,28 @@ public class MembershipConfiguration {
                 log.info("member {} ({}) is UP again (incarnation {})", member.id(), member.address(), member.incarnation());
             }
         };
+        Map<String, String> announced = new java.util.TreeMap<>();
+        if (properties.metadata() != null) {
+            announced.putAll(properties.metadata());
+        }
+        announced.put("role", properties.role());
+        java.util.Set<String> offsetGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        SwimUdpRuntime[] self = new SwimUdpRuntime[1];
+        SwimListener withOffsets = (member, previous, now) -> {
+            listener.changed(member, previous, now);
+            if (offsetGauges.add(member.id())) {
+                Gauge.builder("stemedb.clock.offset", () -> offsetSeconds(self[0], member.id()))
+                        .description("Member's wall clock minus this node's, measured on direct probes (NTP-style)")
+                        .baseUnit("seconds")
+                        .tag("member", member.id())
+                        .register(registry);
+            }
+        };
         SwimUdpRuntime runtime = SwimUdpRuntime.start(properties.nodeId(),
                 new InetSocketAddress(swim.bindAddress(), swim.port()), swim.advertisedHost(), properties.seeds(),
-                Map.of("role", properties.role()), config, listener);
+                announced, config, withOffsets);
+        self[0] = runtime;
+        startAnnouncing(runtime, announced, registry, properties.announceInterval());
         for (MemberStatus status : MemberStatus.values()) {
             Gauge.builder("stemedb.swim.members", runtime, r -> r.members().stream().filter(m -> m.status() == status).count())
                     .description("Other members this node sees, by status")
@@ -58,5 +77,44 @@ public class MembershipConfiguration {
                 .description("Datagrams on the SWIM port that were not SWIM messages").register(registry);
         sharedView.ifAvailable(holder -> holder.publish(new SwimClusterView(runtime, properties.role())));
         return runtime;
+    }
+
+    private static double offsetSeconds(SwimUdpRuntime runtime, String member) {
+        if (runtime == null) {
+            return Double.NaN;
+        }
+        return runtime.members().stream().filter(view -> view.id().equals(member) && view.clockOffsetMillis() != null)
+                .mapToDouble(view -> view.clockOffsetMillis() / 1000.0).findFirst().orElse(Double.NaN);
+    }
+
+    /**
+     * Re-announces this node's assertion count when it changed (read from the shared registry's
+     * {@code stemedb.index.assertions} gauge, present when the api-service runs in the same node).
+     */
+    private static void startAnnouncing(SwimUdpRuntime runtime, Map<String, String> base, MeterRegistry registry,
+            java.time.Duration interval) {
+        Thread announcer = new Thread(() -> {
+            String last = null;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                io.micrometer.core.instrument.Gauge assertions = registry.find("stemedb.index.assertions").gauge();
+                if (assertions == null) {
+                    continue;
+                }
+                String count = Long.toString((long) assertions.value());
+                if (!count.equals(last)) {
+                    Map<String, String> metadata = new java.util.TreeMap<>(base);
+                    metadata.put("assertion_count", count);
+                    runtime.announce(metadata);
+                    last = count;
+                }
+            }
+        }, "swim-announce");
+        announcer.setDaemon(true);
+        announcer.start();
     }
 }

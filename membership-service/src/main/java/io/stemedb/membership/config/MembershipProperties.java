@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param seeds     {@code host:port} of members to join through ({@code [cluster] seeds}); a
  *                  node whose list is empty (or holds only itself) starts a cluster; default none
  * @param swim      the protocol's socket and timings
+ * @param metadata  extra facts this node announces (the embedded node adds its service addresses);
+ *                  default none
+ * @param announceInterval how often this node re-announces what changes (its assertion count);
+ *                  default 5s
  */
 @ConfigurationProperties("stemedb.membership")
 public record MembershipProperties(
@@ -22,7 +26,9 @@ public record MembershipProperties(
         @DefaultValue("node1") String nodeId,
         @DefaultValue("primary") String role,
         @DefaultValue({}) List<String> seeds,
-        @DefaultValue Swim swim) {
+        @DefaultValue Swim swim,
+        java.util.Map<String, String> metadata,
+        @DefaultValue("5s") Duration announceInterval) {
 
     /**
      * @param bindAddress       UDP address to listen on ({@code [cluster] gossip_bind_address}); default 127.0.0.1

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The wire form of {@link SwimMessage}s, one per UDP datagram, version 1:
  * <pre>
- *   version byte (1), type byte, [seq long], [target, target address], from, from address,
+ *   version byte (1), type byte, [seq long], [ack: wall clock ms long], [target, target address], from, from address,
  *   update count short, updates: id, address, incarnation long, status byte, from,
  *   metadata count short, (key, value)...
  * </pre>
@@ -44,6 +44,7 @@ public final class SwimCodec {
             } else if (message instanceof SwimMessage.Ack ack) {
                 out.writeByte(ACK);
                 out.writeLong(ack.seq());
+                out.writeLong(ack.wallMillis());
             } else if (message instanceof SwimMessage.PingReq request) {
                 out.writeByte(PING_REQ);
                 out.writeLong(request.seq());
@@ -88,6 +89,7 @@ public final class SwimCodec {
             }
             int type = in.readUnsignedByte();
             long seq = type == JOIN || type == JOIN_REPLY || type == GOSSIP ? 0 : in.readLong();
+            long wallMillis = type == ACK ? in.readLong() : 0;
             String target = null;
             String targetAddress = null;
             if (type == PING_REQ) {
@@ -116,7 +118,7 @@ public final class SwimCodec {
             }
             return switch (type) {
                 case PING -> new SwimMessage.Ping(seq, from, fromAddress, updates);
-                case ACK -> new SwimMessage.Ack(seq, from, fromAddress, updates);
+                case ACK -> new SwimMessage.Ack(seq, from, fromAddress, updates, wallMillis);
                 case PING_REQ -> new SwimMessage.PingReq(seq, target, targetAddress, from, fromAddress, updates);
                 case NACK -> new SwimMessage.Nack(seq, from, fromAddress, updates);
                 case JOIN -> new SwimMessage.Join(from, fromAddress, updates);

@@ -17,7 +17,16 @@ public sealed interface SwimMessage {
     /** "Are you there?" — answered with {@link Ack} carrying the same {@code seq}. */
     record Ping(long seq, String from, String fromAddress, List<Update> updates) implements SwimMessage {}
 
-    record Ack(long seq, String from, String fromAddress, List<Update> updates) implements SwimMessage {}
+    /**
+     * @param wallMillis the responder's wall clock when it answered; with the prober's send and
+     *     receive times it gives an NTP-style estimate of the clock offset between the two
+     */
+    record Ack(long seq, String from, String fromAddress, List<Update> updates, long wallMillis) implements SwimMessage {
+
+        public Ack(long seq, String from, String fromAddress, List<Update> updates) {
+            this(seq, from, fromAddress, updates, 0);
+        }
+    }
 
     /** "Ping {@code target} for me": the indirect probe, after a direct one went unanswered. */
     record PingReq(long seq, String target, String targetAddress, String from, String fromAddress, List<Update> updates)

@@ -53,6 +53,7 @@ public final class SwimNode {
     private final Random random;
     private final SwimTransport transport;
     private final SwimListener listener;
+    private final java.util.function.LongSupplier wallClock;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, Broadcast> broadcasts = new LinkedHashMap<>();
     private final Map<Long, Relay> relays = new HashMap<>();
@@ -74,6 +75,16 @@ public final class SwimNode {
 
     public SwimNode(String selfId, String selfAddress, SwimConfig config, Random random, SwimTransport transport,
             SwimListener listener) {
+        this(selfId, selfAddress, config, random, transport, listener, System::currentTimeMillis);
+    }
+
+    /**
+     * @param wallClock the wall clock, read only to estimate clock offsets between members (never
+     *     for protocol timing, which uses the {@code now} passed in)
+     */
+    public SwimNode(String selfId, String selfAddress, SwimConfig config, Random random, SwimTransport transport,
+            SwimListener listener, java.util.function.LongSupplier wallClock) {
+        this.wallClock = wallClock;
         this.selfId = selfId;
         this.selfAddress = selfAddress;
         this.config = config;
@@ -208,7 +219,8 @@ public final class SwimNode {
             apply(update, now);
         }
         if (message instanceof SwimMessage.Ping ping) {
-            transport.send(ping.fromAddress(), new SwimMessage.Ack(ping.seq(), selfId, selfAddress, piggyback(ping.from())));
+            transport.send(ping.fromAddress(), new SwimMessage.Ack(ping.seq(), selfId, selfAddress, piggyback(ping.from()),
+                    wallClock.getAsLong()));
         } else if (message instanceof SwimMessage.Ack ack) {
             onAck(ack, now);
         } else if (message instanceof SwimMessage.PingReq request) {
@@ -240,6 +252,7 @@ public final class SwimNode {
         }
         probe = new Probe(target.id, nextSeq++, now, now + config.probeTimeout().toMillis() * (1 + localHealth),
                 now + period);
+        probe.sentWall = wallClock.getAsLong();
         transport.send(target.address, new SwimMessage.Ping(probe.seq, selfId, selfAddress, piggyback(target.id)));
     }
 
@@ -301,6 +314,13 @@ public final class SwimNode {
             return;
         }
         if (probe != null && probe.seq == ack.seq()) {
+            Member target = members.get(probe.target);
+            if (target != null && ack.from().equals(target.id) && ack.wallMillis() != 0) {
+                // NTP-style: the responder's clock minus the midpoint of ours around the round trip.
+                long received = wallClock.getAsLong();
+                target.clockOffsetMillis = ack.wallMillis() - (probe.sentWall + received) / 2;
+                target.clockSampled = true;
+            }
             probe = null;
             lowerLocalHealth();
         }
@@ -590,6 +610,8 @@ public final class SwimNode {
         final Set<String> confirmations = new HashSet<>();
         String firstSuspecter;
         boolean verifiedAgain;
+        long clockOffsetMillis;
+        boolean clockSampled;
 
         Member(String id, String address, long incarnation, Map<String, String> metadata, long since) {
             this.id = id;
@@ -609,7 +631,8 @@ public final class SwimNode {
         }
 
         MemberView view() {
-            return new MemberView(id, address, status, incarnation, metadata, since);
+            return new MemberView(id, address, status, incarnation, metadata, since,
+                    clockSampled ? clockOffsetMillis : null);
         }
     }
 
@@ -622,6 +645,7 @@ public final class SwimNode {
         boolean indirectSent;
         int expectedNacks;
         int nacks;
+        long sentWall;
 
         Probe(String target, long seq, long sentAt, long ackDeadline, long periodEnd) {
             this.target = target;

@@ -44,6 +44,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
     private final AtomicLong datagramsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final java.util.Queue<java.util.function.Consumer<SwimNode>> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile List<MemberView> members = List.of();
     private volatile long incarnation;
     private volatile boolean running = true;
@@ -112,6 +113,9 @@ public final class SwimUdpRuntime implements AutoCloseable {
                     }
                     node.receive(message, nowMillis());
                 }
+                for (java.util.function.Consumer<SwimNode> task = tasks.poll(); task != null; task = tasks.poll()) {
+                    task.accept(node);
+                }
                 long now = nowMillis();
                 if (now >= nextTick) {
                     node.tick(now);
@@ -143,6 +147,15 @@ public final class SwimUdpRuntime implements AutoCloseable {
             // UDP: a send that fails is a lost message, which the protocol is built to survive.
             log.debug("SWIM send to {} failed: {}", address, e.toString());
         }
+    }
+
+    /**
+     * Replaces this node's announced metadata (gossiped with a new incarnation); applied on the
+     * protocol thread within one turn.
+     */
+    public void announce(Map<String, String> metadata) {
+        tasks.add(swim -> swim.updateMetadata(metadata));
+        selector.wakeup();
     }
 
     public String address() {

@@ -29,7 +29,7 @@ public final class SwimClusterView implements ClusterView {
                 runtime.incarnation()));
         for (MemberView member : runtime.members()) {
             members.add(new ClusterMember(member.id(), member.status().apiName(), member.metadata().getOrDefault("role", "unknown"),
-                    -1, Instant.ofEpochMilli(wallMinusMonotonic + member.since()).toString(), member.address(),
+                    Long.parseLong(member.metadata().getOrDefault("assertion_count", "-1")), Instant.ofEpochMilli(wallMinusMonotonic + member.since()).toString(), member.address(),
                     member.incarnation()));
         }
         members.sort(Comparator.comparing(ClusterMember::id));

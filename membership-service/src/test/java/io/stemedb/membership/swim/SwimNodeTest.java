@@ -67,7 +67,7 @@ class SwimNodeTest {
         List<Update> updates = List.of(new Update("b", "10.0.0.2:18183", 9, MemberStatus.SUSPECT, "c",
                 Map.of("role", "replica", "api", "10.0.0.2:18180")));
         for (SwimMessage message : List.of(
-                new SwimMessage.Ping(1, "a", "x", updates), new SwimMessage.Ack(2, "a", "x", List.of()),
+                new SwimMessage.Ping(1, "a", "x", updates), new SwimMessage.Ack(2, "a", "x", List.of(), 1_790_000_000_123L),
                 new SwimMessage.PingReq(3, "t", "ta", "a", "x", updates), new SwimMessage.Nack(4, "a", "x", updates),
                 new SwimMessage.Join("a", "x", updates), new SwimMessage.JoinReply("a", "x", updates),
                 new SwimMessage.Gossip("a", "x", updates))) {

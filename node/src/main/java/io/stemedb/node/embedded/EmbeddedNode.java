@@ -98,7 +98,10 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--stemedb.membership.node-id=" + settings.nodeId(),
                 "--stemedb.membership.swim.bind-address=" + bind,
                 "--stemedb.membership.swim.port=" + ports.swim(),
-                "--stemedb.membership.seeds=" + String.join(",", settings.seeds())));
+                "--stemedb.membership.seeds=" + String.join(",", settings.seeds()),
+                "--stemedb.membership.metadata.api=" + clientHost() + ":" + ports.api(),
+                "--stemedb.membership.metadata.gateway=" + clientHost() + ":" + ports.gateway(),
+                "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc()));
         children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
                 WebApplicationType.SERVLET,
                 "--server.address=" + bind,

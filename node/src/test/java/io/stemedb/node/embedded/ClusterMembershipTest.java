@@ -44,6 +44,13 @@ class ClusterMembershipTest {
                 assertThat(viaGateway.get("members")).hasSize(2);
                 assertThat(viaGateway.get("members").get(0).has("last_seen")).isTrue();
                 assertThat(http.get(a.apiUrl() + "/v1/admin/cluster/members").status()).as("admin only").isEqualTo(401);
+
+                // Gossiped metadata: beta's assertion count reaches alpha; alpha measures beta's clock.
+                http.postJson(b.apiUrl() + "/v1/assert", "{\"concept_path\":\"gossip/demo\",\"predicate\":\"p\",\"value\":1}");
+                TestHttp.await("alpha learns beta's assertion count", Duration.ofSeconds(30),
+                        () -> field(a, "beta", "assertion_count").equals("1"));
+                TestHttp.await("alpha measures beta's clock offset", Duration.ofSeconds(30), () -> offset(a, "beta") != null);
+                assertThat(Math.abs(offset(a, "beta"))).as("same machine, same clock").isLessThan(0.5);
             } finally {
                 b.close();
             }
@@ -51,13 +58,28 @@ class ClusterMembershipTest {
         }
     }
 
+    private Double offset(EmbeddedNode node, String member) {
+        try {
+            String prefix = "stemedb_clock_offset_seconds{member=\"" + member + "\"} ";
+            return http.get(node.apiUrl() + "/metrics").raw().body().lines().filter(line -> line.startsWith(prefix))
+                    .map(line -> Double.parseDouble(line.substring(prefix.length()))).filter(value -> !value.isNaN())
+                    .findFirst().orElse(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private String status(EmbeddedNode node, String member) {
+        return field(node, member, "status");
+    }
+
+    private String field(EmbeddedNode node, String member, String field) {
         try {
             String token = Files.readString(node.settings().dataDirectory().resolve("admin.token"), StandardCharsets.UTF_8).trim();
             TestHttp.Response response = http.getWithToken(node.apiUrl() + "/v1/admin/cluster/members", token);
             for (JsonNode each : response.json().get("members")) {
                 if (each.get("id").stringValue().equals(member)) {
-                    return each.get("status").stringValue();
+                    return each.path(field).asString("absent");
                 }
             }
             return "absent";

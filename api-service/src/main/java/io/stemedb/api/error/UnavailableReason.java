@@ -10,6 +10,8 @@ public enum UnavailableReason {
     WAL_TIMEOUT("wal_timeout"),
     /** The journal is fenced at a newer term than this node's: another node is primary now. */
     NOT_PRIMARY("not_primary"),
+    /** Membership does not run in this process (a split deployment); ask a node that runs it. */
+    MEMBERSHIP_UNAVAILABLE("membership_unavailable"),
     /** The wal-service's queue is full. */
     OVERLOADED("overloaded"),
     /** The index has not reached the newest acknowledged write in time. */

@@ -9,9 +9,16 @@ import java.util.List;
 public final class ClusterViewHolder implements ClusterView {
 
     private volatile ClusterView delegate;
+    private volatile ClusterControl control;
 
-    public void publish(ClusterView view) {
+    public void publish(ClusterView view, ClusterControl control) {
         this.delegate = view;
+        this.control = control;
+    }
+
+    /** Membership's controls, or null where membership does not run in this process. */
+    public ClusterControl control() {
+        return control;
     }
 
     public boolean available() {

@@ -1,5 +1,6 @@
 package io.stemedb.gateway.routing;
 
+import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.prefixPath;
 import static org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions.uri;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
@@ -23,6 +24,20 @@ public class ApiRoutes {
         return route("api")
                 .route(path("/v1/**"), http())
                 .before(uri(properties.apiUri()))
+                .build();
+    }
+
+    /**
+     * The runbooks' gateway admin path {@code /admin/cluster/remove} is the api-service's
+     * {@code /v1/admin/cluster/remove}: one implementation, one admin check (the api-service's),
+     * whichever port an operator uses.
+     */
+    @Bean
+    RouterFunction<ServerResponse> clusterAdminRoute(GatewayProperties properties) {
+        return route("cluster-admin")
+                .route(path("/admin/cluster/**"), http())
+                .before(uri(properties.apiUri()))
+                .before(prefixPath("/v1"))
                 .build();
     }
 }

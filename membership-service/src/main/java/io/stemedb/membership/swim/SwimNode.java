@@ -176,6 +176,24 @@ public final class SwimNode {
         enqueue(selfAlive());
     }
 
+    /**
+     * An operator's removal: declares the member DEAD (gossiped, so the others follow) and forgets
+     * it here. Returns false if the member is unknown.
+     */
+    public boolean remove(String id, long now) {
+        Member member = members.get(id);
+        if (member == null) {
+            return false;
+        }
+        MemberStatus previous = member.status;
+        member.status = MemberStatus.DEAD;
+        member.since = now;
+        enqueue(member.toUpdate(selfId));
+        listener.changed(member.view(), previous, now);
+        members.remove(id);
+        return true;
+    }
+
     /** Leaves gracefully: tells the others it is gone, then stops probing. */
     public void leave(long now) {
         left = true;

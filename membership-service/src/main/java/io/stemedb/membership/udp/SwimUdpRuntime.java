@@ -158,6 +158,18 @@ public final class SwimUdpRuntime implements AutoCloseable {
         selector.wakeup();
     }
 
+    /** Removes a member (see {@link SwimNode#remove}); waits up to 2 s for the protocol thread. */
+    public boolean remove(String id) {
+        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        tasks.add(swim -> done.complete(swim.remove(id, nowMillis())));
+        selector.wakeup();
+        try {
+            return done.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the SWIM protocol thread did not answer: " + e, e);
+        }
+    }
+
     public String address() {
         return selfAddress;
     }

@@ -3,6 +3,7 @@ package io.stemedb.membership.view;
 import io.stemedb.common.cluster.ClusterMember;
 import io.stemedb.common.cluster.ClusterView;
 import io.stemedb.membership.swim.MemberView;
+import io.stemedb.membership.service.SwimService;
 import io.stemedb.membership.udp.SwimUdpRuntime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,20 +13,19 @@ import java.util.List;
 /** The SWIM runtime's members (and this node, always UP to itself) in the API's shape. */
 public final class SwimClusterView implements ClusterView {
 
-    private final SwimUdpRuntime runtime;
-    private final String selfRole;
+    private final SwimService service;
     // SWIM keeps time on the monotonic clock; this maps it to wall-clock instants for the API.
     private final long wallMinusMonotonic = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
 
-    public SwimClusterView(SwimUdpRuntime runtime, String selfRole) {
-        this.runtime = runtime;
-        this.selfRole = selfRole;
+    public SwimClusterView(SwimService service) {
+        this.service = service;
     }
 
     @Override
     public List<ClusterMember> members() {
+        SwimUdpRuntime runtime = service.runtime();
         List<ClusterMember> members = new ArrayList<>();
-        members.add(new ClusterMember(runtime.nodeId(), "UP", selfRole, -1, Instant.now().toString(), runtime.address(),
+        members.add(new ClusterMember(runtime.nodeId(), "UP", service.role(), -1, Instant.now().toString(), runtime.address(),
                 runtime.incarnation()));
         for (MemberView member : runtime.members()) {
             members.add(new ClusterMember(member.id(), member.status().apiName(), member.metadata().getOrDefault("role", "unknown"),

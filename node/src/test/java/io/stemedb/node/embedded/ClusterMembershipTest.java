@@ -55,6 +55,19 @@ class ClusterMembershipTest {
                 b.close();
             }
             TestHttp.await("alpha lists beta DOWN", Duration.ofSeconds(30), () -> status(a, "beta").equals("DOWN"));
+
+            // The runbook's removal, through the gateway path, admin only.
+            String token = Files.readString(first.resolve("admin.token"), StandardCharsets.UTF_8).trim();
+            String remove = "{\"node_id\":\"beta\",\"force\":false}";
+            assertThat(http.post(a.gatewayUrl() + "/admin/cluster/remove", remove, "application/json").status()).isEqualTo(401);
+            TestHttp.Response removed = http.post(a.gatewayUrl() + "/admin/cluster/remove", remove, "application/json", token);
+            assertThat(removed.status()).as(removed.raw().body()).isEqualTo(200);
+            assertThat(status(a, "beta")).isEqualTo("absent");
+            assertThat(http.post(a.apiUrl() + "/v1/admin/cluster/remove", remove, "application/json", token).status())
+                    .as("unknown now").isEqualTo(404);
+            TestHttp.Response restarted = http.post(a.apiUrl() + "/v1/admin/cluster/restart-gossip", "", "application/json", token);
+            assertThat(restarted.status()).as(restarted.raw().body()).isEqualTo(200);
+            assertThat(status(a, "alpha")).isEqualTo("UP");
         }
     }
 

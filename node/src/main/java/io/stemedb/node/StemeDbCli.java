@@ -1,6 +1,7 @@
 package io.stemedb.node;
 
 import io.stemedb.node.bench.BenchCommand;
+import io.stemedb.node.cluster.ClusterBenchCommand;
 import io.stemedb.node.cluster.ClusterCommand;
 import io.stemedb.node.bench.ModelBenchCommand;
 import io.stemedb.node.bench.WalBenchCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = StemeDbVersion.class,
         description = "StemeDB, a replicated database of assertions.",
-        subcommands = {RunCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
+        subcommands = {RunCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, ClusterBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StemeDbCli {
 

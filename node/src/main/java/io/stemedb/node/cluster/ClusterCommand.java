@@ -32,7 +32,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path jar = Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = RunningJar.path();
         List<NodePorts> ports = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             ports.add(NodePorts.withOffset(i * portStep));

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * periodic re-announcement of what changes about this node, and the operator controls.
  *
  * <p>Metrics: {@code stemedb_swim_members{status}}, {@code stemedb_swim_unreachable_members},
- * {@code stemedb_swim_bytes_sent_total}, {@code stemedb_swim_malformed_datagrams_total},
+ * {@code stemedb_swim_sent_bytes_total}, {@code stemedb_swim_malformed_datagrams_total},
  * {@code stemedb_clock_offset_seconds{member}}.
  */
 public final class SwimService implements ClusterControl, AutoCloseable {
@@ -57,7 +57,7 @@ public final class SwimService implements ClusterControl, AutoCloseable {
         Gauge.builder("stemedb.swim.unreachable.members", this, s -> s.count(MemberStatus.SUSPECT) + s.count(MemberStatus.DEAD))
                 .description("Members this node sees as SUSPECT or DOWN")
                 .register(registry);
-        FunctionCounter.builder("stemedb.swim.bytes.sent", this, s -> s.bytesOutBefore.get() + s.runtime.bytesOut())
+        FunctionCounter.builder("stemedb.swim.sent", this, s -> s.bytesOutBefore.get() + s.runtime.bytesOut())
                 .description("SWIM datagram bytes sent").baseUnit("bytes").register(registry);
         FunctionCounter.builder("stemedb.swim.malformed.datagrams", this, s -> s.runtime.malformedDatagrams())
                 .description("Datagrams on the SWIM port that were not SWIM messages").register(registry);

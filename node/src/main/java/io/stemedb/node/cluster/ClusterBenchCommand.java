@@ -165,7 +165,7 @@ public final class ClusterBenchCommand implements Callable<Integer> {
                 String body = http.send(HttpRequest.newBuilder(URI.create(member.apiUrl() + "/metrics"))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
                 for (String line : body.split("\n")) {
-                    if (line.startsWith("stemedb_swim_bytes_sent_total ")) {
+                    if (line.startsWith("stemedb_swim_sent_bytes_total ")) {
                         total += (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1));
                     }
                 }

@@ -4,6 +4,7 @@ import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.AssertionState;
 import io.stemedb.api.index.Cut;
+import io.stemedb.api.write.JournalAppender;
 import io.stemedb.api.write.WriteRequests;
 import io.stemedb.common.validation.InvalidRequestException;
 import java.util.List;
@@ -17,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class AssertionController {
 
     private final AssertionIndex index;
+    private final JournalAppender journal;
 
-    public AssertionController(AssertionIndex index) {
+    public AssertionController(AssertionIndex index, JournalAppender journal) {
         this.index = index;
+        this.journal = journal;
     }
 
     @GetMapping(path = "/v1/assertions/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -29,6 +32,10 @@ public class AssertionController {
             throw InvalidRequestException.of("id", problem);
         }
         AssertionState state = index.assertion(id);
+        if (state == null) {
+            journal.awaitAcknowledged();
+            state = index.assertion(id);
+        }
         if (state == null) {
             throw new NotFoundException("id", "no assertion " + id + " on this node");
         }

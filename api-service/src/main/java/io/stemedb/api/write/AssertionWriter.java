@@ -16,6 +16,11 @@ import java.util.TreeSet;
  * Writes assertions, alone or in batches: names each by its content hash, stores each content
  * once (a second write of the same content answers with the first one's place in the log), stamps
  * new ones with the hybrid logical clock and appends them in one group commit.
+ *
+ * <p>A write is answered as soon as it is durable, without waiting for the local index (queries
+ * wait for it instead, so reads still see their writes). Until the index has applied a write, the
+ * writer remembers it itself, so that a repeat of the same content in that window is still
+ * answered as a duplicate.
  */
 public class AssertionWriter {
 
@@ -23,6 +28,9 @@ public class AssertionWriter {
     private final HybridLogicalClock clock;
     private final JournalAppender journal;
     private final KeyedSerializer serializer = new KeyedSerializer();
+    /** Written but perhaps not yet in the index, by id; pruned once the index has passed them. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Assertion> recent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Assertion> recentInOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
         this.index = index;
@@ -46,7 +54,7 @@ public class AssertionWriter {
             List<Assertion> toAppend = new ArrayList<>();
             for (int i = 0; i < contents.size(); i++) {
                 String id = ids.get(i);
-                if (index.assertion(id) == null && !fresh.containsKey(id)) {
+                if (stored(id) == null && !fresh.containsKey(id)) {
                     Assertion assertion = new Assertion(id, contents.get(i), clock.now(), journal.term(), 0);
                     fresh.put(id, assertion);
                     toAppend.add(assertion);
@@ -54,13 +62,17 @@ public class AssertionWriter {
             }
             Map<String, Assertion> stored = new HashMap<>();
             if (!toAppend.isEmpty()) {
-                List<Long> indexes = journal.append(toAppend);
+                List<Long> indexes = journal.append(toAppend, false);
                 for (int i = 0; i < toAppend.size(); i++) {
                     Assertion appended = toAppend.get(i);
-                    stored.put(appended.id(), new Assertion(appended.id(), appended.content(), appended.hlc(),
-                            appended.term(), indexes.get(i)));
+                    Assertion placed = new Assertion(appended.id(), appended.content(), appended.hlc(), appended.term(),
+                            indexes.get(i));
+                    stored.put(appended.id(), placed);
+                    recent.put(placed.id(), placed);
+                    recentInOrder.add(placed);
                 }
             }
+            pruneRecent();
             List<Written<Assertion>> answers = new ArrayList<>(contents.size());
             for (String id : ids) {
                 Assertion created = stored.remove(id);
@@ -81,11 +93,27 @@ public class AssertionWriter {
                 return answer.record();
             }
         }
-        AssertionState state = index.assertion(id);
-        if (state == null) {
+        Assertion known = stored(id);
+        if (known == null) {
             throw new IllegalStateException("assertion " + id + " was neither stored nor written");
         }
-        return state.assertion();
+        return known;
+    }
+
+    /** The stored assertion with this id: in the index, or written and on its way there; else null. */
+    private Assertion stored(String id) {
+        AssertionState state = index.assertion(id);
+        return state != null ? state.assertion() : recent.get(id);
+    }
+
+    private void pruneRecent() {
+        long applied = index.appliedIndex();
+        for (Assertion oldest = recentInOrder.peek(); oldest != null && oldest.index() <= applied;
+                oldest = recentInOrder.peek()) {
+            if (recentInOrder.remove(oldest)) {
+                recent.remove(oldest.id(), oldest);
+            }
+        }
     }
 
     public long highestAcknowledgedIndex() {

@@ -91,6 +91,11 @@ public class FeedbackWriter {
     private AssertionState existing(String assertionId) {
         AssertionState state = index.assertion(assertionId);
         if (state == null) {
+            // Perhaps written a moment ago and not yet applied: assertion writes do not wait for the index.
+            journal.awaitAcknowledged();
+            state = index.assertion(assertionId);
+        }
+        if (state == null) {
             throw new NotFoundException(WriteRequests.ASSERTION_ID, "no assertion " + assertionId + " on this node");
         }
         return state;

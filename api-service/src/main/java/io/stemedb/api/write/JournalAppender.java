@@ -75,6 +75,14 @@ public class JournalAppender {
      * @throws UnavailableException when they cannot be made durable now (503)
      */
     public List<Long> append(List<? extends LogRecord> records) {
+        return append(records, true);
+    }
+
+    /**
+     * As {@link #append(List)}; with {@code awaitIndex} false the answer does not wait for the
+     * local index (the caller must then not rely on the index holding the records yet).
+     */
+    public List<Long> append(List<? extends LogRecord> records, boolean awaitIndex) {
         requireCaughtUp();
         List<EntryToAppend> entries = new ArrayList<>(records.size());
         for (LogRecord record : records) {
@@ -91,7 +99,9 @@ public class JournalAppender {
             throw refusal(Status.fromThrowable(e.getCause()));
         }
         highestAcknowledged.accumulateAndGet(appended.getLastIndex(), Math::max);
-        awaitIndex(appended.getLastIndex());
+        if (awaitIndex) {
+            awaitIndex(appended.getLastIndex());
+        }
         List<Long> indexes = new ArrayList<>(records.size());
         for (long at = appended.getFirstIndex(); at <= appended.getLastIndex(); at++) {
             indexes.add(at);
@@ -106,6 +116,14 @@ public class JournalAppender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits (up to the read-after-write timeout) until the index holds every write this node has
+     * acknowledged: for a lookup that must see a write answered a moment ago.
+     */
+    public void awaitAcknowledged() {
+        awaitIndex(highestAcknowledged.get());
     }
 
     /** The highest log index this node has acknowledged to a writer. */

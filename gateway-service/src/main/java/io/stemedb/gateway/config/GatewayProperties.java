@@ -9,6 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param apiUri the api-service every {@code /v1/**} request goes to until cluster routing
  *               exists; default {@code http://127.0.0.1:18180}
+ * @param maxConnectionsPerNode  pooled keep-alive connections to one api-service; default 256
  */
 @ConfigurationProperties("stemedb.gateway")
-public record GatewayProperties(@DefaultValue("http://127.0.0.1:18180") URI apiUri) {}
+public record GatewayProperties(
+        @DefaultValue("http://127.0.0.1:18180") URI apiUri,
+        @DefaultValue("256") int maxConnectionsPerNode) {}

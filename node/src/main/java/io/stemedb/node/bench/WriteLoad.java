@@ -26,6 +26,8 @@ final class WriteLoad {
     private final URI target;
     private final int concurrency;
     private final String padding;
+    /** Makes this run's values differ from any earlier run's: a repeated value is a duplicate (200), not a write. */
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final int concepts;
     private final HttpClient http;
 
@@ -92,7 +94,7 @@ final class WriteLoad {
     private String post(int writer, long sequence) {
         String body = "{\"concept_path\":\"bench/c" + (sequence * 7919 + writer) % concepts + "\","
                 + "\"predicate\":\"p" + writer + "\","
-                + "\"value\":\"" + writer + "-" + sequence + "-" + padding + "\","
+                + "\"value\":\"" + run + "-" + writer + "-" + sequence + "-" + padding + "\","
                 + "\"agent_id\":\"bench-" + writer + "\","
                 + "\"confidence\":0.5}";
         HttpRequest request = HttpRequest.newBuilder(assertUri)

@@ -10,6 +10,7 @@ import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.api.query.QueryRequestReader;
 import io.stemedb.api.query.QueryService;
+import io.stemedb.api.ratelimit.WriteRateLimits;
 import io.stemedb.api.snapshot.IndexSnapshots;
 import io.stemedb.api.snapshot.SnapshotScheduler;
 import io.stemedb.api.watch.WatchService;
@@ -105,13 +106,21 @@ public class ApiConfiguration {
     }
 
     @Bean
-    AssertionWriter assertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
-        return new AssertionWriter(index, clock, journal);
+    WriteRateLimits writeRateLimits(ApiProperties properties, MeterRegistry registry) {
+        return new WriteRateLimits(properties.rateLimit().maxAssertionsPerSec(),
+                properties.rateLimit().maxAssertionsPerSecPerAgent(), registry);
     }
 
     @Bean
-    FeedbackWriter feedbackWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
-        return new FeedbackWriter(index, clock, journal);
+    AssertionWriter assertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal,
+            WriteRateLimits limits) {
+        return new AssertionWriter(index, clock, journal, limits);
+    }
+
+    @Bean
+    FeedbackWriter feedbackWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal,
+            WriteRateLimits limits) {
+        return new FeedbackWriter(index, clock, journal, limits);
     }
 
     @Bean

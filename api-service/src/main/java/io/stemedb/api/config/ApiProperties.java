@@ -24,6 +24,7 @@ import org.springframework.util.unit.DataSize;
  * @param admin         the admin credential
  * @param snapshot      snapshots of the query index
  * @param watch         change feeds ({@code GET /v1/watch})
+ * @param rateLimit     write rate limits (changeable at run time: {@code /v1/admin/rate-limit})
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -37,7 +38,17 @@ public record ApiProperties(
         @DefaultValue Limits limits,
         @DefaultValue Admin admin,
         @DefaultValue Snapshot snapshot,
-        @DefaultValue Watch watch) {
+        @DefaultValue Watch watch,
+        @DefaultValue RateLimit rateLimit) {
+
+    /**
+     * @param maxAssertionsPerSec          records written per second on this node, all writers
+     *                                     together; 0 = unlimited; default 0
+     * @param maxAssertionsPerSecPerAgent  records per second per {@code agent_id}; 0 = unlimited; default 0
+     */
+    public record RateLimit(
+            @DefaultValue("0") long maxAssertionsPerSec,
+            @DefaultValue("0") long maxAssertionsPerSecPerAgent) {}
 
     /**
      * @param maxWatchers  open feeds at once; more answer 503; default 256

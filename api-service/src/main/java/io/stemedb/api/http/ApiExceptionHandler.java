@@ -3,6 +3,7 @@ package io.stemedb.api.http;
 import io.stemedb.api.error.ConflictException;
 import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.error.UnavailableException;
+import io.stemedb.api.ratelimit.RateLimitedException;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  *   <li>400 — {@code errors: [{field, message}]} naming every bad field;</li>
  *   <li>404 — the assertion (or other resource) named does not exist, {@code errors} names the field;</li>
  *   <li>409 — lost a race with another writer, nothing changed;</li>
+ *   <li>429 — over a write rate limit: {@code reason: rate_limited}, {@code scope} and {@code Retry-After};</li>
  *   <li>503 — {@code reason} (see {@code UnavailableReason}) and a {@code Retry-After} header;</li>
  *   <li>framework errors (405, 406, 415, 404…) — as problem documents too, via the base class.</li>
  * </ul>
@@ -52,6 +54,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Conflict");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        problem.setTitle("Too many requests");
+        problem.setProperty("reason", "rate_limited");
+        problem.setProperty("scope", e.scope());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(problem);
     }
 
     @ExceptionHandler(UnavailableException.class)

@@ -2,6 +2,7 @@ package io.stemedb.api.write;
 
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.AssertionState;
+import io.stemedb.api.ratelimit.WriteRateLimits;
 import io.stemedb.common.canonical.ContentHash;
 import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.model.Assertion;
@@ -32,7 +33,10 @@ public class AssertionWriter {
     private final java.util.concurrent.ConcurrentHashMap<String, Assertion> recent = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<Assertion> recentInOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
+    private final WriteRateLimits limits;
+
+    public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal, WriteRateLimits limits) {
+        this.limits = limits;
         this.index = index;
         this.clock = clock;
         this.journal = journal;
@@ -62,6 +66,7 @@ public class AssertionWriter {
             }
             Map<String, Assertion> stored = new HashMap<>();
             if (!toAppend.isEmpty()) {
+                acquire(toAppend);
                 List<Long> indexes = journal.append(toAppend, false);
                 for (int i = 0; i < toAppend.size(); i++) {
                     Assertion appended = toAppend.get(i);
@@ -104,6 +109,15 @@ public class AssertionWriter {
     private Assertion stored(String id) {
         AssertionState state = index.assertion(id);
         return state != null ? state.assertion() : recent.get(id);
+    }
+
+    /** The rate limits, per agent and for the node, for what this call really writes. */
+    private void acquire(List<Assertion> toAppend) {
+        Map<String, Integer> perAgent = new java.util.TreeMap<>();
+        for (Assertion assertion : toAppend) {
+            perAgent.merge(assertion.content().agentId(), 1, Integer::sum);
+        }
+        limits.acquire(perAgent, toAppend.size());
     }
 
     private void pruneRecent() {

@@ -4,6 +4,7 @@ import io.stemedb.api.error.ConflictException;
 import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.AssertionState;
+import io.stemedb.api.ratelimit.WriteRateLimits;
 import io.stemedb.common.canonical.ContentHash;
 import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.model.Epoch;
@@ -26,7 +27,10 @@ public class FeedbackWriter {
     private final KeyedSerializer serializer = new KeyedSerializer();
     private final ReentrantLock epochs = new ReentrantLock();
 
-    public FeedbackWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal) {
+    private final WriteRateLimits limits;
+
+    public FeedbackWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal, WriteRateLimits limits) {
+        this.limits = limits;
         this.index = index;
         this.clock = clock;
         this.journal = journal;
@@ -40,6 +44,7 @@ public class FeedbackWriter {
             if (earlier != null) {
                 return new Written<>(earlier, false);
             }
+            limits.acquire(request.agentId(), 1);
             Retraction retraction = new Retraction(
                     ContentHash.ofRetraction(request.assertionId(), request.agentId(), request.reason()),
                     request.assertionId(), request.agentId(), request.reason(), clock.now(), journal.term(), 0);
@@ -59,6 +64,7 @@ public class FeedbackWriter {
             if (current != null && current.weight() == request.weight()) {
                 return new Written<>(current, false);
             }
+            limits.acquire(request.agentId(), 1);
             long hlc = clock.now();
             Vote vote = new Vote(ContentHash.ofVote(request.assertionId(), request.agentId(), request.weight(), hlc),
                     request.assertionId(), request.agentId(), request.weight(), hlc, journal.term(), 0);

@@ -6,6 +6,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouter
 import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions.http;
 import static org.springframework.web.servlet.function.RequestPredicates.path;
 
+import io.stemedb.gateway.breaker.DownstreamBreakers;
 import io.stemedb.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,10 +21,11 @@ import org.springframework.web.servlet.function.ServerResponse;
 public class ApiRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> apiRoute(GatewayProperties properties) {
+    RouterFunction<ServerResponse> apiRoute(GatewayProperties properties, DownstreamBreakers breakers) {
         return route("api")
                 .route(path("/v1/**"), http())
                 .before(uri(properties.apiUri()))
+                .filter(breakers)
                 .build();
     }
 

@@ -1,6 +1,10 @@
 package io.stemedb.node.embedded;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.stemedb.common.cluster.ClusterViewHolder;
+import io.stemedb.gateway.breaker.BreakerConfiguration;
+import java.time.Duration;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +26,17 @@ import org.springframework.context.annotation.Configuration;
 @ImportAutoConfiguration({MetricsAutoConfiguration.class, JvmMetricsAutoConfiguration.class,
         SystemMetricsAutoConfiguration.class})
 public class NodeContextConfiguration {
+
+    /**
+     * The node's one circuit breaker registry: the gateway's breakers (and later replication's
+     * per-replica ones) live here, and the api-service's admin endpoints list and reset them.
+     */
+    @Bean
+    CircuitBreakerRegistry circuitBreakerRegistry(PrometheusMeterRegistry meters) {
+        CircuitBreakerRegistry registry = BreakerConfiguration.defaultRegistry(Duration.ofSeconds(5));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        return registry;
+    }
 
     /** Membership publishes its view of the cluster here; the api-service and gateway read it. */
     @Bean

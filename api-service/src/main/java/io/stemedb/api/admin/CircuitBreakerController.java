@@ -1,0 +1,91 @@
+package io.stemedb.api.admin;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.stemedb.api.error.NotFoundException;
+import io.stemedb.common.validation.FieldError;
+import io.stemedb.common.validation.InvalidRequestException;
+import io.stemedb.common.validation.JsonFields;
+import io.stemedb.common.validation.JsonRequestReader;
+import io.stemedb.common.validation.ValidationLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The node's circuit breakers, on the api port as the runbooks use them (and on the gateway's,
+ * which proxies {@code /v1/**}): {@code GET /v1/admin/circuit-breakers/tripped} lists every breaker
+ * that is not closed; {@code POST /v1/admin/circuit-breaker/reset {"agent_id"}} (or {@code "name"})
+ * closes one. Admin only. They act on the node's one registry, shared with the gateway in an
+ * embedded node; a standalone api-service has none and lists nothing.
+ */
+@RestController
+public class CircuitBreakerController {
+
+    private final ObjectProvider<CircuitBreakerRegistry> registry;
+    private final JsonRequestReader json;
+
+    public CircuitBreakerController(ObjectProvider<CircuitBreakerRegistry> registry, ValidationLimits limits) {
+        this.registry = registry;
+        this.json = new JsonRequestReader(limits);
+    }
+
+    @GetMapping(path = "/v1/admin/circuit-breakers/tripped", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Tripped tripped() {
+        List<Breaker> tripped = new ArrayList<>();
+        CircuitBreakerRegistry breakers = registry.getIfAvailable();
+        if (breakers != null) {
+            for (CircuitBreaker breaker : breakers.getAllCircuitBreakers()) {
+                if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+                    tripped.add(Breaker.of(breaker));
+                }
+            }
+        }
+        tripped.sort(java.util.Comparator.comparing(Breaker::name));
+        return new Tripped(tripped);
+    }
+
+    @PostMapping(path = "/v1/admin/circuit-breaker/reset", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Breaker reset(@RequestBody(required = false) byte[] body) {
+        JsonNode request = json.readObject(body);
+        List<FieldError> errors = new ArrayList<>();
+        JsonFields.rejectUnknown(request, Set.of("agent_id", "name"), errors);
+        String agent = JsonFields.string(request, "agent_id", false, errors);
+        String name = JsonFields.string(request, "name", false, errors);
+        if (errors.isEmpty() && (agent == null) == (name == null)) {
+            errors.add(new FieldError("agent_id", "give agent_id (an agent's breaker) or name (any breaker), not both"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        String breakerName = agent != null ? "agent:" + agent : name;
+        CircuitBreakerRegistry breakers = registry.getIfAvailable();
+        Optional<CircuitBreaker> breaker = breakers == null ? Optional.empty() : breakers.find(breakerName);
+        if (breaker.isEmpty()) {
+            throw new NotFoundException(agent != null ? "agent_id" : "name", "no circuit breaker " + breakerName);
+        }
+        breaker.get().reset();
+        return Breaker.of(breaker.get());
+    }
+
+    /**
+     * @param failureRate  percentage of recorded calls that failed, -1 before enough calls
+     */
+    public record Breaker(String name, String state, float failureRate, int failedCalls, long notPermittedCalls) {
+        static Breaker of(CircuitBreaker breaker) {
+            CircuitBreaker.Metrics metrics = breaker.getMetrics();
+            return new Breaker(breaker.getName(), breaker.getState().name(), metrics.getFailureRate(),
+                    metrics.getNumberOfFailedCalls(), metrics.getNumberOfNotPermittedCalls());
+        }
+    }
+
+    public record Tripped(List<Breaker> tripped) {}
+}

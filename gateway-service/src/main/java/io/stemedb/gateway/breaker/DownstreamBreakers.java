@@ -1,0 +1,122 @@
+package io.stemedb.gateway.breaker;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service
+ * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, from the {@code X-Agent-Id} header).
+ * An unreachable downstream, or one answering 502/503/504, counts as a failure; when the failure
+ * rate trips a breaker, calls through it get 503 at once ({@code reason: circuit_open}) instead of
+ * piling up on timeouts, until half-open probes find the downstream well again.
+ *
+ * <p>The registry is the node's one registry (shared with the api-service in an embedded node), so
+ * {@code /v1/admin/circuit-breakers/tripped} on either port lists these breakers.
+ */
+public final class DownstreamBreakers implements HandlerFilterFunction<ServerResponse, ServerResponse> {
+
+    static final String AGENT_HEADER = "X-Agent-Id";
+
+    private final CircuitBreakerRegistry registry;
+    private final String nodeBreaker;
+    private final Duration openFor;
+
+    public DownstreamBreakers(CircuitBreakerRegistry registry, URI downstream, Duration openFor) {
+        this.registry = registry;
+        this.nodeBreaker = "node:" + downstream;
+        this.openFor = openFor;
+    }
+
+    @Override
+    public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
+        CircuitBreaker node = registry.circuitBreaker(nodeBreaker);
+        String agentId = request.headers().firstHeader(AGENT_HEADER);
+        CircuitBreaker agent = agentId == null || agentId.isBlank() ? null : registry.circuitBreaker("agent:" + agentId);
+        if (!node.tryAcquirePermission()) {
+            return open(node);
+        }
+        if (agent != null && !agent.tryAcquirePermission()) {
+            node.releasePermission();
+            return open(agent);
+        }
+        long started = System.nanoTime();
+        try {
+            ServerResponse response = next.handle(request);
+            long elapsed = System.nanoTime() - started;
+            int status = response.statusCode().value();
+            boolean failed = status == 502 || status == 503 || status == 504;
+            record(node, failed, elapsed);
+            if (agent != null) {
+                record(agent, failed, elapsed);
+            }
+            return response;
+        } catch (Exception e) {
+            long elapsed = System.nanoTime() - started;
+            node.onError(elapsed, TimeUnit.NANOSECONDS, e);
+            if (agent != null) {
+                agent.onError(elapsed, TimeUnit.NANOSECONDS, e);
+            }
+            if (isUnreachable(e)) {
+                return problem(HttpStatus.SERVICE_UNAVAILABLE, "downstream_unreachable",
+                        "the api-service behind this gateway did not answer: " + e.getMessage(), node.getName());
+            }
+            throw e;
+        }
+    }
+
+    private static void record(CircuitBreaker breaker, boolean failed, long elapsedNanos) {
+        if (failed) {
+            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new DownstreamFailure());
+        } else {
+            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static boolean isUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ServerResponse open(CircuitBreaker breaker) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "circuit_open", "circuit breaker " + breaker.getName()
+                + " is open after repeated failures; calls resume once a probe succeeds", breaker.getName());
+    }
+
+    private ServerResponse problem(HttpStatus status, String reason, String detail, String breaker) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", "Service unavailable");
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("reason", reason);
+        body.put("circuit_breaker", breaker);
+        return ServerResponse.status(status)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, openFor.toSeconds())))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
+    }
+
+    /** A downstream answer that counts as a failure (502/503/504). */
+    static final class DownstreamFailure extends RuntimeException {
+        DownstreamFailure() {
+            super("downstream answered 502, 503 or 504", null, false, false);
+        }
+    }
+}

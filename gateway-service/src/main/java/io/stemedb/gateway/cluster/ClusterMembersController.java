@@ -33,6 +33,25 @@ public class ClusterMembersController {
                 member.incarnation())).toList());
     }
 
+    /**
+     * {@code GET /cluster/health}: {@code {"status", "quorum", "members_up", "members"}}. Status is
+     * {@code healthy} while more than half of the known members are UP (a write quorum can form),
+     * {@code degraded} otherwise (HTTP 503, so a load balancer can act on the code alone). A node
+     * that runs no membership counts as a cluster of one.
+     */
+    @GetMapping(path = "/cluster/health", produces = MediaType.APPLICATION_JSON_VALUE)
+    public org.springframework.http.ResponseEntity<Health> health() {
+        ClusterViewHolder holder = cluster.getIfAvailable();
+        List<ClusterMember> seen = holder == null ? List.of() : holder.members();
+        int total = Math.max(1, seen.size());
+        int up = seen.isEmpty() ? 1 : (int) seen.stream().filter(member -> member.status().equals("UP")).count();
+        boolean quorum = up * 2 > total;
+        Health health = new Health(quorum ? "healthy" : "degraded", quorum, up, total);
+        return org.springframework.http.ResponseEntity.status(quorum ? 200 : 503).body(health);
+    }
+
+    public record Health(String status, boolean quorum, int membersUp, int members) {}
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Member(String id, String status, String role, Long assertionCount, String lastSeen, String gossipAddress,
             long incarnation) {}

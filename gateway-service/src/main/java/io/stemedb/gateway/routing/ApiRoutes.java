@@ -14,19 +14,42 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The gateway's routes. For now every {@code /v1/**} request goes to the configured api-service;
- * routing writes to the primary and reads to a healthy node comes with the cluster.
+ * The gateway's routes: reads to {@link RouteTargets#reads()}, writes to
+ * {@link RouteTargets#primary()}, both behind the circuit breakers. Until elections exist both
+ * targets are the configured api-service.
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> apiRoute(GatewayProperties properties, DownstreamBreakers breakers) {
-        return route("api")
-                .route(path("/v1/**"), http())
-                .before(uri(properties.apiUri()))
+    RouteTargets routeTargets(GatewayProperties properties) {
+        return RouteTargets.fixed(properties.apiUri());
+    }
+
+    /** Reads (GET, and the query and watch endpoints) go to a healthy node; everything else is a write, to the primary. */
+    @Bean
+    @org.springframework.core.annotation.Order(1)
+    RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers) {
+        return route("api-reads")
+                .route(path("/v1/**").and(request -> isRead(request)), http())
+                .before(request -> uri(targets.reads()).apply(request))
                 .filter(breakers)
                 .build();
+    }
+
+    @Bean
+    @org.springframework.core.annotation.Order(2)
+    RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers) {
+        return route("api-writes")
+                .route(path("/v1/**"), http())
+                .before(request -> uri(targets.primary()).apply(request))
+                .filter(breakers)
+                .build();
+    }
+
+    static boolean isRead(org.springframework.web.servlet.function.ServerRequest request) {
+        String path = request.path();
+        return request.method().name().equals("GET") || path.equals("/v1/query");
     }
 
     /**
@@ -35,10 +58,10 @@ public class ApiRoutes {
      * whichever port an operator uses.
      */
     @Bean
-    RouterFunction<ServerResponse> clusterAdminRoute(GatewayProperties properties) {
+    RouterFunction<ServerResponse> clusterAdminRoute(RouteTargets targets) {
         return route("cluster-admin")
                 .route(path("/admin/cluster/**"), http())
-                .before(uri(properties.apiUri()))
+                .before(request -> uri(targets.reads()).apply(request))
                 .before(prefixPath("/v1"))
                 .build();
     }

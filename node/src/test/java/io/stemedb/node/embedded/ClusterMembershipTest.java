@@ -43,6 +43,10 @@ class ClusterMembershipTest {
                 JsonNode viaGateway = http.get(a.gatewayUrl() + "/cluster/members").json();
                 assertThat(viaGateway.get("members")).hasSize(2);
                 assertThat(viaGateway.get("members").get(0).has("last_seen")).isTrue();
+                TestHttp.Response health = http.get(a.gatewayUrl() + "/cluster/health");
+                assertThat(health.status()).isEqualTo(200);
+                assertThat(health.json().get("status").stringValue()).isEqualTo("healthy");
+                assertThat(health.json().get("quorum").asBoolean()).isTrue();
                 assertThat(http.get(a.apiUrl() + "/v1/admin/cluster/members").status()).as("admin only").isEqualTo(401);
 
                 // Gossiped metadata: beta's assertion count reaches alpha; alpha measures beta's clock.
@@ -55,6 +59,9 @@ class ClusterMembershipTest {
                 b.close();
             }
             TestHttp.await("alpha lists beta DOWN", Duration.ofSeconds(30), () -> status(a, "beta").equals("DOWN"));
+            TestHttp.Response lonely = http.get(a.gatewayUrl() + "/cluster/health");
+            assertThat(lonely.status()).as("one of two members up: no quorum").isEqualTo(503);
+            assertThat(lonely.json().get("quorum").asBoolean()).isFalse();
 
             // The runbook's removal, through the gateway path, admin only.
             String token = Files.readString(first.resolve("admin.token"), StandardCharsets.UTF_8).trim();

@@ -10,8 +10,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiUri the api-service every {@code /v1/**} request goes to until cluster routing
  *               exists; default {@code http://127.0.0.1:18180}
  * @param maxConnectionsPerNode  pooled keep-alive connections to one api-service; default 256
+ * @param rateLimits             request limits this gateway enforces (per instance)
  */
 @ConfigurationProperties("stemedb.gateway")
 public record GatewayProperties(
         @DefaultValue("http://127.0.0.1:18180") URI apiUri,
-        @DefaultValue("256") int maxConnectionsPerNode) {}
+        @DefaultValue("256") int maxConnectionsPerNode,
+        @DefaultValue RateLimits rateLimits) {
+
+    /**
+     * @param perEndpoint         requests per second per endpoint path (e.g. {@code /v1/query: 500});
+     *                            unlisted endpoints are not limited; default none
+     * @param perAgent            requests per second per {@code X-Agent-Id}; 0 = unlimited; default 0
+     */
+    public record RateLimits(java.util.Map<String, Long> perEndpoint, @DefaultValue("0") long perAgent) {}
+}

@@ -8,6 +8,7 @@ import static org.springframework.web.servlet.function.RequestPredicates.path;
 
 import io.stemedb.gateway.breaker.DownstreamBreakers;
 import io.stemedb.gateway.config.GatewayProperties;
+import io.stemedb.gateway.ratelimit.RequestRateLimits;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -26,24 +27,31 @@ public class ApiRoutes {
         return RouteTargets.fixed(properties.apiUri());
     }
 
+    @Bean
+    RequestRateLimits requestRateLimits(GatewayProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
+        return new RequestRateLimits(properties.rateLimits().perEndpoint(), properties.rateLimits().perAgent(), registry);
+    }
+
     /** Reads (GET, and the query and watch endpoints) go to a healthy node; everything else is a write, to the primary. */
     @Bean
     @org.springframework.core.annotation.Order(1)
-    RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers) {
+    RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits) {
         return route("api-reads")
                 .route(path("/v1/**").and(request -> isRead(request)), http())
                 .before(request -> uri(targets.reads()).apply(request))
                 .filter(breakers)
+                .filter(limits)
                 .build();
     }
 
     @Bean
     @org.springframework.core.annotation.Order(2)
-    RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers) {
+    RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits) {
         return route("api-writes")
                 .route(path("/v1/**"), http())
                 .before(request -> uri(targets.primary()).apply(request))
                 .filter(breakers)
+                .filter(limits)
                 .build();
     }
 

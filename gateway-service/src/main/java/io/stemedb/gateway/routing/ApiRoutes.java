@@ -7,6 +7,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFuncti
 import static org.springframework.web.servlet.function.RequestPredicates.path;
 
 import io.stemedb.gateway.breaker.DownstreamBreakers;
+import io.stemedb.gateway.breaker.ReadRetries;
 import io.stemedb.gateway.config.GatewayProperties;
 import io.stemedb.gateway.ratelimit.RequestRateLimits;
 import org.springframework.context.annotation.Bean;
@@ -35,11 +36,14 @@ public class ApiRoutes {
     /** Reads (GET, and the query and watch endpoints) go to a healthy node; everything else is a write, to the primary. */
     @Bean
     @org.springframework.core.annotation.Order(1)
-    RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits) {
+    RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits,
+            io.micrometer.core.instrument.MeterRegistry registry) {
         return route("api-reads")
                 .route(path("/v1/**").and(request -> isRead(request)), http())
                 .before(request -> uri(targets.reads()).apply(request))
+                // Breakers outermost: a retried read counts once, and the retry sees the raw failure.
                 .filter(breakers)
+                .filter(new ReadRetries(registry))
                 .filter(limits)
                 .build();
     }

@@ -67,6 +67,14 @@ class WatchTest {
             assertThat(again).isEqualTo(events.subList(1, 3));
 
             assertThat(http.get(api + "/v1/watch?concept_path=a//b").status()).isEqualTo(400);
+
+            // The same feed through the gateway: it streams, it does not buffer the response.
+            HttpResponse<Stream<String>> proxied = client.send(HttpRequest.newBuilder(
+                    URI.create(node.gatewayUrl() + "/v1/watch?concept_path=watched/**&from_index=" + events.get(0).id())).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            List<Event> viaGateway = read(proxied.body().iterator(), 3);
+            proxied.body().close();
+            assertThat(viaGateway).isEqualTo(events);
         }
     }
 

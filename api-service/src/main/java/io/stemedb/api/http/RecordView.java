@@ -43,8 +43,7 @@ public record RecordView(
 
     /** A query result: the record, with the lens's extras, and for a retraction its target's concept and predicate. */
     public static RecordView of(QueryHit hit, AssertionIndex index) {
-        AssertionState target = hit.record() instanceof Retraction retraction ? index.assertion(retraction.assertionId()) : null;
-        return of(hit.record(), hit.netVotes(), hit.retracted() ? Boolean.TRUE : null, target);
+        return of(hit.record(), hit.netVotes(), hit.retracted() ? Boolean.TRUE : null, index.subjectOf(hit.record()));
     }
 
     public static RecordView of(LogRecord record, Integer netVotes, Boolean retracted, AssertionState target) {

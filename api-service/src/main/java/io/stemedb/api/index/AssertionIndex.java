@@ -213,6 +213,21 @@ public class AssertionIndex {
         return assertionsById.get(id);
     }
 
+    /**
+     * The assertion a record is about: the assertion itself, or the one a retraction or vote
+     * targets; null for an epoch, or a target not applied yet.
+     */
+    public AssertionState subjectOf(LogRecord record) {
+        if (record instanceof Assertion assertion) {
+            return assertionsById.get(assertion.id());
+        } else if (record instanceof Retraction retraction) {
+            return assertionsById.get(retraction.assertionId());
+        } else if (record instanceof Vote vote) {
+            return assertionsById.get(vote.assertionId());
+        }
+        return null;
+    }
+
     /** Whether a retraction or vote with this id has been applied. */
     public boolean hasRecord(String id) {
         return otherRecordIds.contains(id) || assertionsById.containsKey(id);

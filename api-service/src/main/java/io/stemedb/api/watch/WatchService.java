@@ -5,11 +5,8 @@ import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.http.RecordView;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.AssertionState;
-import io.stemedb.common.model.Assertion;
 import io.stemedb.common.model.Epoch;
 import io.stemedb.common.model.LogRecord;
-import io.stemedb.common.model.Retraction;
-import io.stemedb.common.model.Vote;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -87,7 +84,7 @@ public class WatchService implements SmartLifecycle {
                         emitter.send(SseEmitter.event()
                                 .id(Long.toString(record.index()))
                                 .name(record.type())
-                                .data(RecordView.of(record, null, null, targetOf(record))));
+                                .data(RecordView.of(record, null, null, index.subjectOf(record))));
                     }
                     next = record.index() + 1;
                 }
@@ -107,28 +104,15 @@ public class WatchService implements SmartLifecycle {
     }
 
     private boolean concerns(LogRecord record, String root, boolean subtree) {
-        String path;
         if (record instanceof Epoch) {
             return true;
-        } else if (record instanceof Assertion assertion) {
-            path = assertion.conceptPath();
-        } else {
-            AssertionState target = targetOf(record);
-            if (target == null) {
-                return false;
-            }
-            path = target.assertion().conceptPath();
         }
+        AssertionState subject = index.subjectOf(record);
+        if (subject == null) {
+            return false;
+        }
+        String path = subject.assertion().conceptPath();
         return path.equals(root) || (subtree && path.startsWith(root + "/"));
-    }
-
-    private AssertionState targetOf(LogRecord record) {
-        if (record instanceof Retraction retraction) {
-            return index.assertion(retraction.assertionId());
-        } else if (record instanceof Vote vote) {
-            return index.assertion(vote.assertionId());
-        }
-        return null;
     }
 
     @Override

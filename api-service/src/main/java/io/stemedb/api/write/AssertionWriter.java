@@ -8,9 +8,10 @@ import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.model.Assertion;
 import io.stemedb.common.model.AssertionContent;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -54,17 +55,14 @@ public class AssertionWriter {
         journal.requireCaughtUp();
         List<String> ids = contents.stream().map(ContentHash::of).toList();
         return serializer.serialized(new TreeSet<>(ids), () -> {
-            Map<String, Assertion> fresh = new HashMap<>();
+            Set<String> fresh = new HashSet<>();
             List<Assertion> toAppend = new ArrayList<>();
             for (int i = 0; i < contents.size(); i++) {
                 String id = ids.get(i);
-                if (stored(id) == null && !fresh.containsKey(id)) {
-                    Assertion assertion = new Assertion(id, contents.get(i), clock.now(), journal.term(), 0);
-                    fresh.put(id, assertion);
-                    toAppend.add(assertion);
+                if (stored(id) == null && fresh.add(id)) {
+                    toAppend.add(new Assertion(id, contents.get(i), clock.now(), journal.term(), 0));
                 }
             }
-            Map<String, Assertion> stored = new HashMap<>();
             if (!toAppend.isEmpty()) {
                 acquire(toAppend);
                 List<Long> indexes = journal.append(toAppend, false);
@@ -72,37 +70,23 @@ public class AssertionWriter {
                     Assertion appended = toAppend.get(i);
                     Assertion placed = new Assertion(appended.id(), appended.content(), appended.hlc(), appended.term(),
                             indexes.get(i));
-                    stored.put(appended.id(), placed);
                     recent.put(placed.id(), placed);
                     recentInOrder.add(placed);
                 }
             }
-            pruneRecent();
+            // The first occurrence of a new id is the one this call created; repeats are duplicates.
+            Set<String> answeredAsCreated = new HashSet<>();
             List<Written<Assertion>> answers = new ArrayList<>(contents.size());
             for (String id : ids) {
-                Assertion created = stored.remove(id);
-                if (created != null) {
-                    answers.add(new Written<>(created, true));
-                } else {
-                    answers.add(new Written<>(existing(id, stored, answers), false));
+                Assertion assertion = stored(id);
+                if (assertion == null) {
+                    throw new IllegalStateException("assertion " + id + " was neither stored nor written");
                 }
+                answers.add(new Written<>(assertion, fresh.contains(id) && answeredAsCreated.add(id)));
             }
+            pruneRecent();
             return answers;
         });
-    }
-
-    /** The stored assertion for an id that this call did not create (or created earlier in the list). */
-    private Assertion existing(String id, Map<String, Assertion> stored, List<Written<Assertion>> earlier) {
-        for (Written<Assertion> answer : earlier) {
-            if (answer.record().id().equals(id)) {
-                return answer.record();
-            }
-        }
-        Assertion known = stored(id);
-        if (known == null) {
-            throw new IllegalStateException("assertion " + id + " was neither stored nor written");
-        }
-        return known;
     }
 
     /** The stored assertion with this id: in the index, or written and on its way there; else null. */

@@ -21,9 +21,6 @@ public final class ClusterViewHolder implements ClusterView {
         return control;
     }
 
-    public boolean available() {
-        return delegate != null;
-    }
 
     @Override
     public List<ClusterMember> members() {

@@ -5,12 +5,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -100,17 +99,14 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
     }
 
     private ServerResponse problem(HttpStatus status, String reason, String detail, String breaker) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", "Service unavailable");
-        body.put("status", status.value());
-        body.put("detail", detail);
-        body.put("reason", reason);
-        body.put("circuit_breaker", breaker);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle("Service unavailable");
+        problem.setProperty("reason", reason);
+        problem.setProperty("circuit_breaker", breaker);
         return ServerResponse.status(status)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, openFor.toSeconds())))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+                .body(problem);
     }
 
     /** A downstream answer that counts as a failure (502/503/504). */

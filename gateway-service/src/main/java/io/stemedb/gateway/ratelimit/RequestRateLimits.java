@@ -6,13 +6,13 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -75,17 +75,15 @@ public final class RequestRateLimits implements HandlerFilterFunction<ServerResp
                 .register(registry)
                 .increment();
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", "Too many requests");
-        body.put("status", 429);
-        body.put("detail", detail + "; retry in " + seconds + " s");
-        body.put("reason", "rate_limited");
-        body.put("scope", scope);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                detail + "; retry in " + seconds + " s");
+        problem.setTitle("Too many requests");
+        problem.setProperty("reason", "rate_limited");
+        problem.setProperty("scope", scope);
         return ServerResponse.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+                .body(problem);
     }
 
     private static Bucket bucket(long perSecond) {

@@ -8,10 +8,8 @@ import io.stemedb.membership.config.MembershipProperties;
 import io.stemedb.membership.swim.MemberStatus;
 import io.stemedb.membership.swim.MemberView;
 import io.stemedb.membership.swim.SwimConfig;
-import io.stemedb.membership.swim.SwimListener;
 import io.stemedb.membership.udp.SwimUdpRuntime;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -131,9 +129,6 @@ public final class SwimService implements ClusterControl, AutoCloseable {
         return properties.role();
     }
 
-    public List<MemberView> members() {
-        return runtime.members();
-    }
 
     @Override
     public Removal remove(String nodeId, boolean force) {

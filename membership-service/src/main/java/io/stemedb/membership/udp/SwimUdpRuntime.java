@@ -40,7 +40,6 @@ public final class SwimUdpRuntime implements AutoCloseable {
     private final SwimNode node;
     private final String selfAddress;
     private final Thread loop;
-    private final AtomicLong datagramsIn = new AtomicLong();
     private final AtomicLong datagramsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -103,7 +102,6 @@ public final class SwimUdpRuntime implements AutoCloseable {
                     if (channel.receive(buffer) == null) {
                         break;
                     }
-                    datagramsIn.incrementAndGet();
                     SwimMessage message;
                     try {
                         message = SwimCodec.decode(buffer.array(), buffer.position());
@@ -188,9 +186,6 @@ public final class SwimUdpRuntime implements AutoCloseable {
         return members;
     }
 
-    public long datagramsIn() {
-        return datagramsIn.get();
-    }
 
     public long bytesOut() {
         return bytesOut.get();

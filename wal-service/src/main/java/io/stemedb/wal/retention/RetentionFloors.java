@@ -37,8 +37,4 @@ public final class RetentionFloors {
         }
         return floors.values().stream().mapToLong(Long::longValue).min();
     }
-
-    public Map<String, Long> snapshot() {
-        return Map.copyOf(floors);
-    }
 }

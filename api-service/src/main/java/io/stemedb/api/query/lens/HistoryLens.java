@@ -5,7 +5,6 @@ import io.stemedb.api.index.AssertionState;
 import io.stemedb.api.index.ConceptAssertions;
 import io.stemedb.api.index.Cut;
 import io.stemedb.common.model.Assertion;
-import io.stemedb.common.model.Retraction;
 import java.util.stream.Stream;
 
 /** Every assertion and retraction of the concept (or of one predicate) in log order. */
@@ -32,10 +31,7 @@ final class HistoryLens implements LensResolver {
     }
 
     private String predicateOf(QueryHit hit) {
-        if (hit.record() instanceof Assertion assertion) {
-            return assertion.predicate();
-        }
-        AssertionState target = index.assertion(((Retraction) hit.record()).assertionId());
-        return target == null ? null : target.assertion().predicate();
+        AssertionState subject = index.subjectOf(hit.record());
+        return subject == null ? null : subject.assertion().predicate();
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * other services' on a shared classpath.
  */
 @SpringBootApplication
+@org.springframework.context.annotation.Import(io.stemedb.common.security.ApiSecurityConfiguration.class)
 public class ApiServiceApplication {
 
     public static final String CONFIG_NAME = "api-service";

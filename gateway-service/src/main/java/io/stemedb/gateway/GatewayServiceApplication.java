@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 
 /** The gateway-service: the cluster's HTTP entry on port 18181. */
 @SpringBootApplication
+@org.springframework.context.annotation.Import(io.stemedb.common.security.ApiSecurityConfiguration.class)
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayServiceApplication {
 

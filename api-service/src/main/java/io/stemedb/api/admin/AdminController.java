@@ -19,10 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /v1/admin/export-assertions} (JSON Lines out) and
- * {@code POST /v1/admin/import-assertions} (JSON Lines in). Admin only ({@link AdminAuthFilter}).
+ * {@code POST /v1/admin/import-assertions} (JSON Lines in). Admin only (see {@code AccessRules}).
  */
 @RestController
 public class AdminController {
+
+    /** Streamed line by line (each line held to the assertion limits), so exempt from the body-size limit. */
+    public static final String IMPORT_PATH = "/v1/admin/import-assertions";
 
     static final String JSON_LINES = "application/x-ndjson";
 
@@ -65,7 +68,7 @@ public class AdminController {
     }
 
     /** Reads JSON Lines as export writes them; stores what is new; reports counts per type. */
-    @PostMapping(path = "/v1/admin/import-assertions", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = IMPORT_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     public Imported importRecords(HttpServletRequest request) throws IOException {
         ImportReport report = imports.importLines(request.getInputStream());
         return new Imported(report.lines(), report.imported(), report.duplicates());

@@ -2,10 +2,11 @@ package io.stemedb.api.config;
 
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stemedb.api.admin.AdminAuthFilter;
-import io.stemedb.api.admin.AdminCredential;
 import io.stemedb.api.admin.ImportService;
 import io.stemedb.api.health.NodeHealthService;
+import io.stemedb.api.security.AgentBinding;
+import io.stemedb.common.security.SecurityProblems;
+import io.stemedb.common.web.RequestLimitsFilter;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.api.query.QueryRequestReader;
@@ -23,8 +24,6 @@ import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.validation.AssertionRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
@@ -128,18 +127,21 @@ public class ApiConfiguration {
         return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
     }
 
+    /** After the security filters (order -100): an unauthenticated request is refused without reading its body. */
     @Bean
-    AdminCredential adminCredential(ApiProperties properties) {
-        return AdminCredential.from(properties.admin().token(), properties.admin().tokenFile());
+    org.springframework.boot.web.servlet.FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(
+            ApiProperties properties, MeterRegistry registry) {
+        ApiProperties.Limits limits = properties.limits();
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new RequestLimitsFilter(
+                "api-service", limits.maxRequestBody().toBytes(), limits.maxUriLength(),
+                java.util.Set.of(io.stemedb.api.admin.AdminController.IMPORT_PATH), registry));
+        registration.setOrder(0);
+        return registration;
     }
 
     @Bean
-    FilterRegistrationBean<AdminAuthFilter> adminAuthFilter(AdminCredential credential, MeterRegistry registry) {
-        FilterRegistrationBean<AdminAuthFilter> registration =
-                new FilterRegistrationBean<>(new AdminAuthFilter(credential, registry));
-        registration.addUrlPatterns("/v1/admin/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+    AgentBinding agentBinding(SecurityProblems problems) {
+        return new AgentBinding(problems);
     }
 
     @Bean

@@ -21,7 +21,6 @@ import org.springframework.util.unit.DataSize;
  * @param maxQueryResults  largest {@code limit} a query may ask for (one page); default 10000
  * @param maxBatchAssertions  most assertions in one {@code POST /v1/assert/batch}; default 1000
  * @param limits        sizes every request is held to
- * @param admin         the admin credential
  * @param snapshot      snapshots of the query index
  * @param watch         change feeds ({@code GET /v1/watch})
  * @param rateLimit     write rate limits (changeable at run time: {@code /v1/admin/rate-limit})
@@ -36,7 +35,6 @@ public record ApiProperties(
         @DefaultValue("10000") int maxQueryResults,
         @DefaultValue("1000") int maxBatchAssertions,
         @DefaultValue Limits limits,
-        @DefaultValue Admin admin,
         @DefaultValue Snapshot snapshot,
         @DefaultValue Watch watch,
         @DefaultValue RateLimit rateLimit) {
@@ -75,27 +73,23 @@ public record ApiProperties(
             @DefaultValue("true") boolean onShutdown) {}
 
     /**
-     * The credential every {@code /v1/admin/**} request needs ({@code Authorization: Bearer}).
-     * Without one, admin endpoints answer 403.
-     *
-     * @param token      the token itself (use env {@code STEMEDB_API_ADMIN_TOKEN}); default none
-     * @param tokenFile  a file holding the token (a mounted secret); wins over {@code token}; default none
-     */
-    public record Admin(String token, java.nio.file.Path tokenFile) {}
-
-    /**
      * @param maxConceptPathBytes  default 512 bytes
      * @param maxPathSegments      default 32
      * @param maxNameLength        characters in a path segment, predicate or agent id; default 128
      * @param maxValueSize         a value in canonical JSON; default 64KB
      * @param maxJsonDepth         nesting of a request body; default 64
+     * @param maxRequestBody       a request body (413 above it, before it is parsed); the admin
+     *                             import is streamed and exempt; default 16MB
+     * @param maxUriLength         path and query string, in characters (414 above it); default 4096
      */
     public record Limits(
             @DefaultValue("512") int maxConceptPathBytes,
             @DefaultValue("32") int maxPathSegments,
             @DefaultValue("128") int maxNameLength,
             @DefaultValue("64KB") DataSize maxValueSize,
-            @DefaultValue("64") int maxJsonDepth) {
+            @DefaultValue("64") int maxJsonDepth,
+            @DefaultValue("16MB") DataSize maxRequestBody,
+            @DefaultValue("4096") int maxUriLength) {
 
         public ValidationLimits toValidationLimits() {
             return new ValidationLimits(maxConceptPathBytes, maxPathSegments, maxNameLength,

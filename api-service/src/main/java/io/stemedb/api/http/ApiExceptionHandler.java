@@ -1,5 +1,6 @@
 package io.stemedb.api.http;
 
+import io.stemedb.api.security.AgentMismatchException;
 import io.stemedb.api.error.ConflictException;
 import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.error.UnavailableException;
@@ -21,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * <ul>
  *   <li>400 — {@code errors: [{field, message}]} naming every bad field;</li>
  *   <li>404 — the assertion (or other resource) named does not exist, {@code errors} names the field;</li>
+ *   <li>403 — the key may not write as the body's {@code agent_id} ({@code reason: agent_mismatch});</li>
  *   <li>409 — lost a race with another writer, nothing changed;</li>
  *   <li>429 — over a write rate limit: {@code reason: rate_limited}, {@code scope} and {@code Retry-After};</li>
  *   <li>503 — {@code reason} (see {@code UnavailableReason}) and a {@code Retry-After} header;</li>
@@ -47,6 +49,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setTitle("Not found");
         problem.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    @ExceptionHandler(AgentMismatchException.class)
+    ResponseEntity<ProblemDetail> agentMismatch(AgentMismatchException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+        problem.setTitle("Forbidden");
+        problem.setProperty("reason", "agent_mismatch");
+        problem.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
     }
 
     @ExceptionHandler(ConflictException.class)

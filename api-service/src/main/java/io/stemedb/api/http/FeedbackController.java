@@ -1,5 +1,6 @@
 package io.stemedb.api.http;
 
+import io.stemedb.api.security.AgentBinding;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.write.FeedbackWriter;
 import io.stemedb.api.write.WriteRequests;
@@ -22,24 +23,32 @@ public class FeedbackController {
     private final WriteRequests requests;
     private final FeedbackWriter writer;
     private final AssertionIndex index;
+    private final AgentBinding agents;
 
-    public FeedbackController(WriteRequests requests, FeedbackWriter writer, AssertionIndex index) {
+    public FeedbackController(WriteRequests requests, FeedbackWriter writer, AssertionIndex index, AgentBinding agents) {
         this.requests = requests;
         this.writer = writer;
         this.index = index;
+        this.agents = agents;
     }
 
     /** 201 when retracted now; 200 with {@code duplicate: true} (and the first retraction) when it already was. */
     @PostMapping(path = "/v1/retract", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Answer> retract(@RequestBody(required = false) byte[] body) {
-        Written<Retraction> written = writer.retract(requests.retraction(body));
+        WriteRequests.RetractionRequest request = requests.retraction(body);
+        request = new WriteRequests.RetractionRequest(request.assertionId(), agents.resolve(request.agentId(), "agent_id"),
+                request.reason());
+        Written<Retraction> written = writer.retract(request);
         return answer(written.created(), RecordView.of(written.record()), null);
     }
 
     /** 201 when the vote changed the agent's vote; 200 with {@code duplicate: true} when it was already so. */
     @PostMapping(path = "/v1/vote", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Answer> vote(@RequestBody(required = false) byte[] body) {
-        Written<Vote> written = writer.vote(requests.vote(body));
+        WriteRequests.VoteRequest request = requests.vote(body);
+        request = new WriteRequests.VoteRequest(request.assertionId(), agents.resolve(request.agentId(), "agent_id"),
+                request.weight());
+        Written<Vote> written = writer.vote(request);
         int net = index.assertion(written.record().assertionId()).netVotesAt(index.currentCut());
         return answer(written.created(), RecordView.of(written.record()), net);
     }

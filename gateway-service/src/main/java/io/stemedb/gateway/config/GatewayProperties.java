@@ -11,12 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *               exists; default {@code http://127.0.0.1:18180}
  * @param maxConnectionsPerNode  pooled keep-alive connections to one api-service; default 256
  * @param rateLimits             request limits this gateway enforces (per instance)
+ * @param maxRequestBody         a request body (413 above it, before it is proxied); the admin
+ *                               import is streamed and exempt; default 16MB
+ * @param maxUriLength           path and query string, in characters (414 above it); default 4096
  */
 @ConfigurationProperties("stemedb.gateway")
 public record GatewayProperties(
         @DefaultValue("http://127.0.0.1:18180") URI apiUri,
         @DefaultValue("256") int maxConnectionsPerNode,
-        @DefaultValue RateLimits rateLimits) {
+        @DefaultValue RateLimits rateLimits,
+        @DefaultValue("16MB") org.springframework.util.unit.DataSize maxRequestBody,
+        @DefaultValue("4096") int maxUriLength) {
 
     /**
      * @param perEndpoint         requests per second per endpoint path (e.g. {@code /v1/query: 500});

@@ -15,6 +15,17 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ProxyClientConfiguration {
 
+    /** Oversized requests are refused here, before a connection to the api-service is used for them. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<io.stemedb.common.web.RequestLimitsFilter> requestLimitsFilter(
+            GatewayProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+                new io.stemedb.common.web.RequestLimitsFilter("gateway-service", properties.maxRequestBody().toBytes(),
+                        properties.maxUriLength(), java.util.Set.of("/v1/admin/import-assertions"), registry));
+        registration.setOrder(0); // after the security filters (-100)
+        return registration;
+    }
+
     @Bean
     HttpComponentsClientHttpRequestFactoryBuilder proxyClientFactoryBuilder(GatewayProperties properties) {
         return ClientHttpRequestFactoryBuilder.httpComponents()

@@ -37,9 +37,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Distinct concept paths written to. Default: ${DEFAULT-VALUE}")
     int concepts;
 
+    @picocli.CommandLine.Mixin
+    KeyFileOption key;
+
     @Override
     public Integer call() throws InterruptedException {
-        WriteLoad load = new WriteLoad(target, concurrency, valueBytes, concepts);
+        WriteLoad load = new WriteLoad(target, key.authorization(), concurrency, valueBytes, concepts);
         BenchReport report = load.run(parse(warmup), parse(duration));
         System.out.println(report.format());
         return report.failed() == 0 ? 0 : 2;

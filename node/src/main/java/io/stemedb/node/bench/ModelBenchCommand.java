@@ -63,6 +63,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--query-duration", defaultValue = "15s", description = "Time per query kind. Default: ${DEFAULT-VALUE}")
     String queryDuration;
 
+    @picocli.CommandLine.Mixin
+    KeyFileOption key;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -194,6 +197,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
     private HttpRequest request(String path, String body) {
         return HttpRequest.newBuilder(target.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", key.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 }

@@ -31,7 +31,10 @@ final class WriteLoad {
     private final int concepts;
     private final HttpClient http;
 
-    WriteLoad(URI target, int concurrency, int valueBytes, int concepts) {
+    private final String authorization;
+
+    WriteLoad(URI target, String authorization, int concurrency, int valueBytes, int concepts) {
+        this.authorization = authorization;
         this.target = target;
         this.assertUri = target.resolve("/v1/assert");
         this.concurrency = concurrency;
@@ -100,6 +103,7 @@ final class WriteLoad {
         HttpRequest request = HttpRequest.newBuilder(assertUri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {

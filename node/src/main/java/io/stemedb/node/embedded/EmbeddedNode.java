@@ -7,6 +7,7 @@ import io.stemedb.membership.MembershipServiceApplication;
 import io.stemedb.replication.ReplicationServiceApplication;
 import io.stemedb.wal.WalServiceApplication;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,16 @@ public final class EmbeddedNode implements AutoCloseable {
             "org.springframework.boot.micrometer.metrics.autoconfigure.task.TaskExecutorMetricsAutoConfiguration";
     private static final String TOMCAT_METRICS =
             "org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration";
+    /** Spring Boot's generated-password user: StemeDB authenticates API keys, never users. */
+    private static final String USER_DETAILS =
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration";
+    /**
+     * spring-grpc's server security (token interceptors) would switch on because Spring Security
+     * is on the node's shared classpath; the internal gRPC is secured by mutual TLS instead.
+     */
+    private static final String GRPC_SECURITY =
+            "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerSecurityAutoConfiguration,"
+                    + "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerOAuth2ResourceServerAutoConfiguration";
     private static final String STARTUP_TIME_METRICS =
             "org.springframework.boot.micrometer.metrics.autoconfigure.startup.StartupTimeMetricsListenerAutoConfiguration";
 
@@ -77,10 +88,13 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.server.address=127.0.0.1",
                 "--spring.grpc.server.port=" + ports.wal(),
                 "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath()));
-        Path adminToken = AdminToken.ensure(settings.dataDirectory());
-        log.info("admin token (for /v1/admin/*, as 'Authorization: Bearer <token>') is in {}", adminToken.toAbsolutePath());
+        Path keys = AdminToken.ensureKeys(settings.dataDirectory());
+        Path adminToken = settings.dataDirectory().resolve(AdminToken.FILE_NAME);
+        log.info("keys (digests) are in {}; {}", keys.toAbsolutePath(), Files.exists(adminToken)
+                ? "the generated admin key ('Authorization: Bearer <key>') is in " + adminToken.toAbsolutePath()
+                : "add keys with 'stemedb keys add'");
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
-                "--stemedb.api.admin.token-file=" + adminToken.toAbsolutePath(),
+                "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
                 "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
                 "--server.address=" + bind,
                 "--server.port=" + ports.api(),
@@ -107,6 +121,7 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--server.address=" + bind,
                 "--server.port=" + ports.gateway(),
                 "--spring.grpc.server.enabled=false",
+                "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
                 "--stemedb.gateway.api-uri=http://127.0.0.1:" + ports.api()));
     }
 
@@ -122,7 +137,7 @@ public final class EmbeddedNode implements AutoCloseable {
         // executors' (dropped everywhere); the start-up times (kept for the gateway, which starts
         // last and so marks the node as started); Tomcat's (kept for the api-service, the one
         // the runbooks scrape).
-        String excluded = TASK_EXECUTOR_METRICS;
+        String excluded = TASK_EXECUTOR_METRICS + "," + USER_DETAILS + "," + GRPC_SECURITY;
         if (application == GatewayServiceApplication.class) {
             excluded += "," + TOMCAT_METRICS;
         } else {
@@ -157,6 +172,17 @@ public final class EmbeddedNode implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         return true;
+    }
+
+    /**
+     * A running service's context by its config name ({@code api-service}, {@code gateway-service},
+     * …), e.g. for a test to read the route table it serves.
+     */
+    public org.springframework.context.ApplicationContext service(String configName) {
+        return children.stream()
+                .filter(child -> configName.equals(child.getEnvironment().getProperty("spring.config.name")))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no running service " + configName));
     }
 
     public NodeSettings settings() {

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.gateway.GatewayServiceApplication;
@@ -52,6 +53,7 @@ class CircuitBreakerTest {
                 .web(WebApplicationType.SERVLET).bannerMode(Banner.Mode.OFF)
                 .run("--spring.config.name=" + GatewayServiceApplication.CONFIG_NAME, "--server.port=" + gatewayPort,
                         "--server.address=127.0.0.1", "--spring.grpc.server.enabled=false",
+                        "--stemedb.security.keys-file=" + downstreamData.resolve("keys"),
                         "--stemedb.gateway.api-uri=http://127.0.0.1:" + downstreamPorts.api())) {
             String through = "http://127.0.0.1:" + gatewayPort;
             assertThat(write(through, 0).status()).isEqualTo(201);
@@ -115,7 +117,7 @@ class CircuitBreakerTest {
     }
 
     private static EmbeddedNode start(NodeSettings settings) {
-        EmbeddedNode node = EmbeddedNode.start(settings);
+        EmbeddedNode node = TestKeys.start(settings);
         assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
         return node;
     }

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.testing.FreePorts;
@@ -47,7 +48,7 @@ class ClusterMembershipTest {
                 assertThat(health.status()).isEqualTo(200);
                 assertThat(health.json().get("status").stringValue()).isEqualTo("healthy");
                 assertThat(health.json().get("quorum").asBoolean()).isTrue();
-                assertThat(http.get(a.apiUrl() + "/v1/admin/cluster/members").status()).as("admin only").isEqualTo(401);
+                assertThat(TestHttp.anonymous().get(a.apiUrl() + "/v1/admin/cluster/members").status()).as("admin only").isEqualTo(401);
 
                 // Gossiped metadata: beta's assertion count reaches alpha; alpha measures beta's clock.
                 http.postJson(b.apiUrl() + "/v1/assert", "{\"concept_path\":\"gossip/demo\",\"predicate\":\"p\",\"value\":1}");
@@ -66,7 +67,7 @@ class ClusterMembershipTest {
             // The runbook's removal, through the gateway path, admin only.
             String token = Files.readString(first.resolve("admin.token"), StandardCharsets.UTF_8).trim();
             String remove = "{\"node_id\":\"beta\",\"force\":false}";
-            assertThat(http.post(a.gatewayUrl() + "/admin/cluster/remove", remove, "application/json").status()).isEqualTo(401);
+            assertThat(TestHttp.anonymous().post(a.gatewayUrl() + "/admin/cluster/remove", remove, "application/json").status()).isEqualTo(401);
             TestHttp.Response removed = http.post(a.gatewayUrl() + "/admin/cluster/remove", remove, "application/json", token);
             assertThat(removed.status()).as(removed.raw().body()).isEqualTo(200);
             assertThat(status(a, "beta")).isEqualTo("absent");
@@ -109,7 +110,7 @@ class ClusterMembershipTest {
     }
 
     private static EmbeddedNode start(NodeSettings settings) {
-        EmbeddedNode node = EmbeddedNode.start(settings);
+        EmbeddedNode node = TestKeys.start(settings);
         assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
         return node;
     }

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
@@ -32,7 +33,7 @@ class FencedNodeTest {
     void writesOfAnOlderTermAreRefusedOnceTheJournalIsFenced() throws Exception {
         NodePorts ports = FreePorts.forNode();
         String api = "http://127.0.0.1:" + ports.api();
-        try (EmbeddedNode node = EmbeddedNode.start(new NodeSettings("fenced-node", dataDirectory, "127.0.0.1", ports, null))) {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("fenced-node", dataDirectory, "127.0.0.1", ports, null))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             String write = "{\"concept_path\":\"fencing/demo\",\"predicate\":\"p\",\"value\":%d}";
             assertThat(http.postJson(api + "/v1/assert", write.formatted(1)).status()).isEqualTo(201);

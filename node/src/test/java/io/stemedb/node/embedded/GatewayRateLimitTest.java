@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.gateway.GatewayServiceApplication;
@@ -38,12 +39,13 @@ class GatewayRateLimitTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             gatewayPort = probe.getLocalPort();
         }
-        try (EmbeddedNode node = EmbeddedNode.start(new NodeSettings("gl", data, "127.0.0.1", ports, null));
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("gl", data, "127.0.0.1", ports, null));
                 ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayServiceApplication.class)
                         .web(WebApplicationType.SERVLET).bannerMode(Banner.Mode.OFF)
                         .run("--spring.config.name=" + GatewayServiceApplication.CONFIG_NAME, "--server.port=" + gatewayPort,
                                 "--server.address=127.0.0.1", "--spring.grpc.server.enabled=false",
                                 "--stemedb.gateway.api-uri=http://127.0.0.1:" + ports.api(),
+                                "--stemedb.security.keys-file=" + data.resolve("keys"),
                                 "--stemedb.gateway.rate-limits.per-endpoint[/v1/query]=3",
                                 "--stemedb.gateway.rate-limits.per-agent=2")) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.testing.FreePorts;
@@ -29,14 +30,14 @@ class RateLimitTest {
 
     @Test
     void oneWriteLimitForBothPortsChangeableAtRunTime() throws Exception {
-        try (EmbeddedNode node = EmbeddedNode.start(new NodeSettings("rl", data, "127.0.0.1", FreePorts.forNode(), null))) {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("rl", data, "127.0.0.1", FreePorts.forNode(), null))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             String token = Files.readString(data.resolve("admin.token"), StandardCharsets.UTF_8).trim();
             String api = node.apiUrl();
             String gateway = node.gatewayUrl();
 
-            assertThat(http.post(api + "/v1/admin/rate-limit", "{\"max_assertions_per_sec\":5}", "application/json").status())
-                    .as("admin only").isEqualTo(401);
+            assertThat(TestHttp.anonymous().post(api + "/v1/admin/rate-limit", "{\"max_assertions_per_sec\":5}", "application/json")
+                    .status()).as("admin only").isEqualTo(401);
             assertThat(http.post(api + "/v1/admin/rate-limit", "{\"max_assertions_per_sec\":-1}", "application/json", token)
                     .status()).isEqualTo(400);
             TestHttp.Response set = http.post(gateway + "/v1/admin/rate-limit", "{\"max_assertions_per_sec\":5}",

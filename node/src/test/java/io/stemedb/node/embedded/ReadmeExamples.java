@@ -14,8 +14,11 @@ final class ReadmeExamples {
     private static final String MARKER = "<!-- readme-examples";
     private static final Pattern URL = Pattern.compile("(http://\\S+)");
     private static final Pattern BODY = Pattern.compile("-d '([^']*)'");
+    /** The block's key line, {@code KEY="Authorization: Bearer $(cat …)"}, used as {@code -H "$KEY"}. */
+    private static final String KEY_HEADER = "-H \"$KEY\"";
 
-    record Curl(String url, String body) {}
+    /** @param sendsKey whether the command sends the block's {@code $KEY} header */
+    record Curl(String url, String body, boolean sendsKey) {}
 
     private ReadmeExamples() {}
 
@@ -35,7 +38,7 @@ final class ReadmeExamples {
         StringBuilder current = new StringBuilder();
         for (int i = start; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
             String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("KEY=")) {
                 continue;
             }
             boolean continues = line.endsWith("\\");
@@ -57,6 +60,6 @@ final class ReadmeExamples {
             throw new IllegalArgumentException("no URL in: " + command);
         }
         Matcher body = BODY.matcher(command);
-        return new Curl(url.group(1), body.find() ? body.group(1) : null);
+        return new Curl(url.group(1), body.find() ? body.group(1) : null, command.contains(KEY_HEADER));
     }
 }

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.testing.FreePorts;
@@ -110,7 +111,7 @@ class SnapshotRestartTest {
     }
 
     private static EmbeddedNode start(NodeSettings settings) {
-        EmbeddedNode node = EmbeddedNode.start(settings);
+        EmbeddedNode node = TestKeys.start(settings);
         assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
         return node;
     }

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.testing.FreePorts;
@@ -35,13 +36,13 @@ class WatchTest {
 
     @Test
     void aWatcherSeesItsSubtreeAndResumesAfterTheLastEventItSaw() throws Exception {
-        try (EmbeddedNode node = EmbeddedNode.start(new NodeSettings("watch", data, "127.0.0.1", FreePorts.forNode(), null))) {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("watch", data, "127.0.0.1", FreePorts.forNode(), null))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             String api = node.apiUrl();
             http.postJson(api + "/v1/assert", "{\"concept_path\":\"watched/old\",\"predicate\":\"p\",\"value\":0}");
 
             HttpResponse<Stream<String>> feed = client.send(HttpRequest.newBuilder(
-                    URI.create(api + "/v1/watch?concept_path=watched/**")).GET().build(), HttpResponse.BodyHandlers.ofLines());
+                    URI.create(api + "/v1/watch?concept_path=watched/**")).header("Authorization", "Bearer " + TestKeys.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofLines());
             assertThat(feed.statusCode()).isEqualTo(200);
             assertThat(feed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
             Iterator<String> lines = feed.body().iterator();
@@ -60,7 +61,7 @@ class WatchTest {
 
             // Reconnect as an EventSource does, after the first event: the rest come again, nothing before.
             HttpResponse<Stream<String>> resumed = client.send(HttpRequest.newBuilder(
-                    URI.create(api + "/v1/watch?concept_path=watched/**")).header("Last-Event-ID", events.get(0).id()).GET().build(),
+                    URI.create(api + "/v1/watch?concept_path=watched/**")).header("Authorization", "Bearer " + TestKeys.ADMIN).header("Last-Event-ID", events.get(0).id()).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
             List<Event> again = read(resumed.body().iterator(), 2);
             resumed.body().close();
@@ -70,7 +71,7 @@ class WatchTest {
 
             // The same feed through the gateway: it streams, it does not buffer the response.
             HttpResponse<Stream<String>> proxied = client.send(HttpRequest.newBuilder(
-                    URI.create(node.gatewayUrl() + "/v1/watch?concept_path=watched/**&from_index=" + events.get(0).id())).GET().build(),
+                    URI.create(node.gatewayUrl() + "/v1/watch?concept_path=watched/**&from_index=" + events.get(0).id())).header("Authorization", "Bearer " + TestKeys.ADMIN).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
             List<Event> viaGateway = read(proxied.body().iterator(), 3);
             proxied.body().close();

@@ -1,5 +1,6 @@
 package io.stemedb.node.embedded;
 
+import io.stemedb.node.testing.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.testing.FreePorts;
@@ -25,7 +26,7 @@ class WriteThenActTest {
 
     @Test
     void theNextRequestAlwaysSeesTheWriteJustAnswered() throws Exception {
-        try (EmbeddedNode node = EmbeddedNode.start(new NodeSettings("wta", data, "127.0.0.1", FreePorts.forNode(), null))) {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("wta", data, "127.0.0.1", FreePorts.forNode(), null))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             String api = node.apiUrl();
             for (int i = 0; i < 200; i++) {

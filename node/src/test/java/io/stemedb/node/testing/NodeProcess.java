@@ -32,6 +32,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public static NodeProcess start(Path dataDirectory, NodePorts ports, Path log) throws IOException {
+        TestKeys.provision(dataDirectory);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",

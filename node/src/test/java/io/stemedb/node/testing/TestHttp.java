@@ -10,7 +10,10 @@ import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for tests, with a timeout on every call. */
+/**
+ * A small HTTP client for tests, with a timeout on every call. Sends {@link TestKeys#ADMIN} as
+ * its bearer key unless made with another ({@link #withKey}, {@link #anonymous}).
+ */
 public final class TestHttp {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -20,6 +23,24 @@ public final class TestHttp {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    private final String defaultKey;
+
+    public TestHttp() {
+        this(TestKeys.ADMIN);
+    }
+
+    private TestHttp(String defaultKey) {
+        this.defaultKey = defaultKey;
+    }
+
+    /** A client that sends {@code key} (null: no Authorization header). */
+    public static TestHttp withKey(String key) {
+        return new TestHttp(key);
+    }
+
+    public static TestHttp anonymous() {
+        return new TestHttp(null);
+    }
 
     /** A response with its body parsed as JSON (null when the body is not JSON). */
     public record Response(int status, HttpResponse<String> raw, JsonNode json) {}
@@ -29,10 +50,10 @@ public final class TestHttp {
     }
 
     public Response post(String url, String body, String contentType) throws IOException, InterruptedException {
-        return post(url, body, contentType, null);
+        return post(url, body, contentType, defaultKey);
     }
 
-    /** A POST with {@code Authorization: Bearer <token>} when the token is not null. */
+    /** A POST with {@code Authorization: Bearer <token>} when the token is not null (not the default key). */
     public Response post(String url, String body, String contentType, String bearerToken)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
@@ -50,7 +71,25 @@ public final class TestHttp {
     }
 
     public Response get(String url) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
+        if (defaultKey != null) {
+            request.header("Authorization", "Bearer " + defaultKey);
+        }
+        return send(request.build());
+    }
+
+    /** Any method, any body (null for none), {@code key} as bearer (null for none). */
+    public Response send(String method, String url, String body, String contentType, String key)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request.build());
     }
 
     private Response send(HttpRequest request) throws IOException, InterruptedException {

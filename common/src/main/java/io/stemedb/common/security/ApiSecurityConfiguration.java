@@ -1,0 +1,55 @@
+package io.stemedb.common.security;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * API-key security for an HTTP service (api-service, gateway-service import it): bearer keys from
+ * {@link SecurityProperties}, the {@link AccessRules} table, JSON 401/403 answers. Stateless: no
+ * sessions, no cookies, so no CSRF surface.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
+public class ApiSecurityConfiguration {
+
+    @Bean
+    ApiKeys apiKeys(SecurityProperties properties) {
+        return properties.load();
+    }
+
+    @Bean
+    AccessRules accessRules(SecurityProperties properties) {
+        return new AccessRules(properties.metricsPublic());
+    }
+
+    @Bean
+    SecurityProblems securityProblems(@Value("${spring.application.name}") String service, MeterRegistry registry,
+            AccessRules rules) {
+        return new SecurityProblems(service, registry, rules);
+    }
+
+    @Bean
+    SecurityFilterChain apiKeySecurity(HttpSecurity http, ApiKeys keys, AccessRules rules, SecurityProblems problems)
+            throws Exception {
+        return http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .addFilterBefore(new BearerKeyFilter(keys, problems), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(rules::apply)
+                .build();
+    }
+}

@@ -1,0 +1,179 @@
+package io.stemedb.common.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses oversized requests before any work is done on them: a URI longer than
+ * {@code maxUriLength} characters (414), a body larger than {@code maxBodyBytes} (413) — by its
+ * {@code Content-Length} when it has one, or by reading at most one byte more than the limit when
+ * it is chunked. Streamed endpoints (the admin import) are exempt from the body limit. JSON problem bodies with {@code reason}, counted in
+ * {@code stemedb_requests_too_large_total{service, limit}}.
+ */
+public final class RequestLimitsFilter extends OncePerRequestFilter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final long maxBodyBytes;
+    private final int maxUriLength;
+    private final java.util.Set<String> streamedPaths;
+    private final Counter bodyTooLarge;
+    private final Counter uriTooLong;
+
+    /**
+     * @param streamedPaths  paths whose bodies are streamed and checked record by record (the
+     *                       admin import), exempt from the body limit
+     */
+    public RequestLimitsFilter(String service, long maxBodyBytes, int maxUriLength, java.util.Set<String> streamedPaths,
+            MeterRegistry registry) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxUriLength = maxUriLength;
+        this.streamedPaths = java.util.Set.copyOf(streamedPaths);
+        this.bodyTooLarge = counter(registry, service, "body");
+        this.uriTooLong = counter(registry, service, "uri");
+    }
+
+    private static Counter counter(MeterRegistry registry, String service, String limit) {
+        return Counter.builder("stemedb.requests.too.large")
+                .description("Requests refused before any work for a body or URI over the configured limit")
+                .tag("service", service)
+                .tag("limit", limit)
+                .register(registry);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        int uriLength = request.getRequestURI().length() + (request.getQueryString() == null ? 0 : request.getQueryString().length() + 1);
+        if (uriLength > maxUriLength) {
+            uriTooLong.increment();
+            refuse(request, response, 414, "URI Too Long", "uri_too_long",
+                    "the URI has " + uriLength + " characters; the limit is " + maxUriLength);
+            return;
+        }
+        if (streamedPaths.contains(request.getRequestURI())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            refuseBody(request, response, declared + " bytes");
+            return;
+        }
+        if (declared < 0 && hasChunkedBody(request)) {
+            byte[] body = readAtMost(request.getInputStream(), maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                refuseBody(request, response, "more than " + maxBodyBytes + " bytes");
+                return;
+            }
+            chain.doFilter(new BufferedBodyRequest(request, body), response);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean hasChunkedBody(HttpServletRequest request) {
+        String encoding = request.getHeader("Transfer-Encoding");
+        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+    }
+
+    private void refuseBody(HttpServletRequest request, HttpServletResponse response, String size) throws IOException {
+        bodyTooLarge.increment();
+        refuse(request, response, 413, "Content Too Large", "body_too_large",
+                "the request body has " + size + "; the limit is " + maxBodyBytes + " bytes");
+    }
+
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int read;
+        while (out.size() < limit && (read = in.read(buffer, 0, (int) Math.min(buffer.length, limit - out.size()))) >= 0) {
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,
+            String reason, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        // The rest of an oversized body is not read; the connection cannot be reused after it.
+        response.setHeader("Connection", "close");
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        problem.put("instance", request.getRequestURI().length() > 256 ? request.getRequestURI().substring(0, 256) : request.getRequestURI());
+        problem.put("reason", reason);
+        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+    }
+
+    /** A request whose (chunked) body was read into memory while checking its size. */
+    private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is already buffered");
+                }
+            };
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.stemedb.node.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemedb.node.embedded.EmbeddedNode;
+import io.stemedb.node.embedded.NodeSettings;
+import io.stemedb.node.testing.FreePorts;
+import io.stemedb.node.testing.TestHttp;
+import io.stemedb.node.testing.TestKeys;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writes are bound to the key's agent; oversized or over-deep input is refused before any work. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentBindingAndLimitsTest {
+
+    private static final String JSON = "application/json";
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path config;
+
+    private EmbeddedNode node;
+    private final TestHttp http = new TestHttp();
+
+    @BeforeAll
+    void start() throws Exception {
+        TestPrincipals.provision(data);
+        Files.writeString(config.resolve("api-service.yml"), """
+                stemedb.api.limits:
+                  max-request-body: 64KB
+                  max-uri-length: 1024
+                """);
+        Files.writeString(config.resolve("gateway-service.yml"), """
+                stemedb.gateway:
+                  max-request-body: 64KB
+                  max-uri-length: 1024
+                """);
+        node = TestKeys.start(new NodeSettings("bind", data, "127.0.0.1", FreePorts.forNode(), config));
+        assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void aWriterKeyWritesOnlyAsItsOwnAgent() throws Exception {
+        for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+            TestHttp.Response own = post(base, "/v1/assert", assertion("bind/own", "agent-w"), TestPrincipals.WRITER);
+            assertThat(own.status()).as(own.raw().body()).isIn(200, 201); // 200: the same content again on the second port
+
+            TestHttp.Response other = post(base, "/v1/assert", assertion("bind/other", "someone-else"), TestPrincipals.WRITER);
+            assertThat(other.status()).isEqualTo(403);
+            assertThat(other.json().get("reason").stringValue()).isEqualTo("agent_mismatch");
+            assertThat(other.json().get("errors").get(0).get("field").stringValue()).isEqualTo("agent_id");
+
+            TestHttp.Response batch = post(base, "/v1/assert/batch", "{\"assertions\":[" + assertion("bind/b1", "agent-w") + ","
+                    + assertion("bind/b2", "intruder") + "]}", TestPrincipals.WRITER);
+            assertThat(batch.status()).isEqualTo(403);
+            assertThat(batch.json().get("errors").get(0).get("field").stringValue()).isEqualTo("assertions[1].agent_id");
+
+            TestHttp.Response admin = post(base, "/v1/assert", assertion("bind/admin-as-anyone", "someone-else"), TestKeys.ADMIN);
+            assertThat(admin.status()).as("admin writes in any name").isIn(200, 201);
+        }
+        // Nothing of the refused batch was stored (all or none).
+        TestHttp.Response b1 = post(node.apiUrl(), "/v1/query", "{\"concept_path\":\"bind/b1\",\"lens\":\"history\"}", TestPrincipals.READER);
+        assertThat(b1.json().get("count").asInt()).isZero();
+
+        // Without agent_id a bound key writes as its own agent.
+        TestHttp.Response implicit = post(node.apiUrl(), "/v1/assert",
+                "{\"concept_path\":\"bind/implicit\",\"predicate\":\"p\",\"value\":1}", TestPrincipals.WRITER);
+        assertThat(implicit.status()).isEqualTo(201);
+        TestHttp.Response read = http.get(node.apiUrl() + "/v1/assertions/" + implicit.json().get("id").stringValue());
+        assertThat(read.json().get("agent_id").stringValue()).isEqualTo("agent-w");
+
+        // Votes and retractions are bound the same way.
+        String id = implicit.json().get("id").stringValue();
+        TestHttp.Response vote = post(node.apiUrl(), "/v1/vote",
+                "{\"assertion_id\":\"" + id + "\",\"agent_id\":\"someone-else\",\"weight\":1}", TestPrincipals.WRITER);
+        assertThat(vote.status()).isEqualTo(403);
+        TestHttp.Response ownVote = post(node.apiUrl(), "/v1/vote", "{\"assertion_id\":\"" + id + "\",\"weight\":1}",
+                TestPrincipals.WRITER);
+        assertThat(ownVote.status()).isEqualTo(201);
+        assertThat(ownVote.json().get("agent_id").stringValue()).isEqualTo("agent-w");
+        TestHttp.Response retract = post(node.apiUrl(), "/v1/retract",
+                "{\"assertion_id\":\"" + id + "\",\"agent_id\":\"someone-else\"}", TestPrincipals.WRITER);
+        assertThat(retract.status()).isEqualTo(403);
+
+        assertThat(metric("stemedb_security_refusals_total{reason=\"agent_mismatch\",service=\"api-service\"}"))
+                .isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void oversizedBodiesAndUrisAreRefusedBeforeWork() throws Exception {
+        String big = "{\"concept_path\":\"limits/big\",\"predicate\":\"p\",\"value\":\"" + "x".repeat(70_000) + "\"}";
+        for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+            TestHttp.Response declared = post(base, "/v1/assert", big, TestKeys.ADMIN);
+            assertThat(declared.status()).as(base).isEqualTo(413);
+            assertThat(declared.json().get("reason").stringValue()).isEqualTo("body_too_large");
+
+            // Chunked: no Content-Length, the limit is found by reading.
+            HttpResponse<String> chunked = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/assert")).timeout(Duration.ofSeconds(15))
+                            .header("Content-Type", JSON).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chunked.statusCode()).as("chunked on " + base).isEqualTo(413);
+
+            TestHttp.Response longUri = http.get(base + "/v1/watch?concept_path=" + "a/".repeat(600) + "b");
+            assertThat(longUri.status()).isEqualTo(414);
+            assertThat(longUri.json().get("reason").stringValue()).isEqualTo("uri_too_long");
+
+            String deep = "{\"concept_path\":\"limits/deep\",\"predicate\":\"p\",\"value\":" + "[".repeat(100) + "]".repeat(100) + "}";
+            TestHttp.Response tooDeep = post(base, "/v1/assert", deep, TestKeys.ADMIN);
+            assertThat(tooDeep.status()).isEqualTo(400);
+
+            TestHttp.Response bigLimit = post(base, "/v1/query", "{\"concept_path\":\"limits\",\"limit\":1000000}", TestKeys.ADMIN);
+            assertThat(bigLimit.status()).isEqualTo(400);
+            assertThat(bigLimit.json().get("errors").get(0).get("field").stringValue()).isEqualTo("limit");
+        }
+        // A chunked body under the limit still arrives whole.
+        String small = "{\"concept_path\":\"limits/small\",\"predicate\":\"p\",\"value\":\"" + "y".repeat(1000) + "\"}";
+        HttpResponse<String> chunkedSmall = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(node.gatewayUrl() + "/v1/assert")).timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", JSON).header("Authorization", "Bearer " + TestKeys.ADMIN)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream(small.getBytes(StandardCharsets.UTF_8))))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunkedSmall.statusCode()).as(chunkedSmall.body()).isEqualTo(201);
+        assertThat(metric("stemedb_requests_too_large_total{limit=\"body\",service=\"api-service\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(metric("stemedb_requests_too_large_total{limit=\"body\",service=\"gateway-service\"}")).isGreaterThanOrEqualTo(2);
+    }
+
+    private TestHttp.Response post(String base, String path, String body, String key) throws Exception {
+        return http.send("POST", base + path, body, JSON, key);
+    }
+
+    private static String assertion(String concept, String agent) {
+        return "{\"concept_path\":\"" + concept + "\",\"predicate\":\"p\",\"value\":1,\"agent_id\":\"" + agent + "\"}";
+    }
+
+    private double metric(String series) throws Exception {
+        for (String line : http.get(node.apiUrl() + "/metrics").raw().body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series);
+    }
+}

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Refuses oversized requests before any work is done on them: a URI longer than
  * {@code maxUriLength} characters (414), a body larger than {@code maxBodyBytes} (413) — by its
  * {@code Content-Length} when it has one, or by reading at most one byte more than the limit when
- * it is chunked. Streamed endpoints (the admin import) are exempt from the body limit. JSON problem bodies with {@code reason}, counted in
+ * it is chunked; a query string that is not percent-encoded UTF-8 (400). Streamed endpoints (the admin import) are exempt from the body limit. JSON problem bodies with {@code reason}, counted in
  * {@code stemedb_requests_too_large_total{service, limit}}.
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
@@ -35,6 +35,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
     private final java.util.Set<String> streamedPaths;
     private final Counter bodyTooLarge;
     private final Counter uriTooLong;
+    private final Counter malformedQueries;
 
     /**
      * @param streamedPaths  paths whose bodies are streamed and checked record by record (the
@@ -47,6 +48,10 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
         this.streamedPaths = java.util.Set.copyOf(streamedPaths);
         this.bodyTooLarge = counter(registry, service, "body");
         this.uriTooLong = counter(registry, service, "uri");
+        this.malformedQueries = Counter.builder("stemedb.requests.malformed")
+                .description("Requests refused before any work because their query string is not percent-encoded UTF-8")
+                .tag("service", service)
+                .register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String service, String limit) {
@@ -71,6 +76,12 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        String malformed = malformedQuery(request.getQueryString());
+        if (malformed != null) {
+            malformedQueries.increment();
+            refuse(request, response, 400, "Bad Request", "malformed_query", malformed);
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
             refuseBody(request, response, declared + " bytes");
@@ -86,6 +97,40 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Why a query string cannot be decoded as percent-encoded UTF-8 (bad escapes, overlong forms,
+     * surrogates), or null. The container would otherwise fail later, in parameter binding or in
+     * the gateway's proxying, with a 5xx for what is the client's error.
+     */
+    static String malformedQuery(String query) {
+        if (query == null) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(query.length());
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                        || Character.digit(query.charAt(i + 2), 16) < 0) {
+                    return "the query string has a bad percent escape at character " + i;
+                }
+                bytes.write(Character.digit(query.charAt(i + 1), 16) * 16 + Character.digit(query.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.write(c > 0x7f ? '?' : c);
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return null;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "the query string is not percent-encoded UTF-8";
+        }
     }
 
     private static boolean hasChunkedBody(HttpServletRequest request) {

@@ -63,16 +63,22 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
             }
             return response;
         } catch (Exception e) {
+            if (!isUnreachable(e)) {
+                // The gateway's own failure with this request, not the downstream's: it must not
+                // count towards tripping a breaker every other client shares.
+                node.releasePermission();
+                if (agent != null) {
+                    agent.releasePermission();
+                }
+                throw e;
+            }
             long elapsed = System.nanoTime() - started;
             node.onError(elapsed, TimeUnit.NANOSECONDS, e);
             if (agent != null) {
                 agent.onError(elapsed, TimeUnit.NANOSECONDS, e);
             }
-            if (isUnreachable(e)) {
-                return problem(HttpStatus.SERVICE_UNAVAILABLE, "downstream_unreachable",
-                        "the api-service behind this gateway did not answer: " + e.getMessage(), node.getName());
-            }
-            throw e;
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "downstream_unreachable",
+                    "the api-service behind this gateway did not answer: " + e.getMessage(), node.getName());
         }
     }
 
@@ -84,8 +90,12 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
         }
     }
 
-    private static boolean isUnreachable(Throwable e) {
+    /** A transport failure talking to the downstream (refused, reset, timed out); not a decoding error. */
+    static boolean isUnreachable(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.nio.charset.CharacterCodingException) {
+                return false;
+            }
             if (cause instanceof IOException) {
                 return true;
             }

@@ -54,6 +54,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "Directory with per-service overrides: wal-service.yml, api-service.yml, gateway-service.yml, …")
     Path configDirectory;
 
+    @Option(names = "--tls-dir",
+            description = "Directory with ca.crt, <node-id>.crt and <node-id>.key (PEM; stemedb certs writes them): "
+                    + "turns on HTTPS on the public ports and mutual TLS on the internal gRPC. Default: none (plain)")
+    Path tlsDirectory;
+
+    @Option(names = "--tls", defaultValue = "public,internal", split = ",",
+            description = "With --tls-dir: which connections use it, public and/or internal. Default: ${DEFAULT-VALUE}")
+    java.util.List<String> tlsScopes;
+
     @Option(names = "--ready-timeout", defaultValue = "120",
             description = "Seconds to wait for the journal to load before giving up. Default: ${DEFAULT-VALUE}")
     long readyTimeoutSeconds;
@@ -68,6 +77,11 @@ public final class RunCommand implements Callable<Integer> {
                 swimPort != null ? swimPort : defaults.swim(),
                 walPort != null ? walPort : defaults.wal());
         NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds);
+        if (tlsDirectory != null) {
+            settings = settings.withTls(io.stemedb.node.tls.NodeTls.fromDirectory(tlsDirectory, nodeId,
+                    tlsScopes.contains("public"), tlsScopes.contains("internal")));
+        }
+        String scheme = settings.publicTls() ? "https" : "http";
 
         EmbeddedNode node = EmbeddedNode.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -82,9 +96,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         String host = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         System.out.printf("%nStemeDB node %s ready%n", nodeId);
-        System.out.printf("  API      http://%s:%d   (POST /v1/assert, POST /v1/query, GET /v1/health, GET /metrics)%n",
-                host, ports.api());
-        System.out.printf("  gateway  http://%s:%d%n", host, ports.gateway());
+        System.out.printf("  API      %s://%s:%d   (POST /v1/assert, POST /v1/query, GET /v1/health, GET /metrics)%n",
+                scheme, host, ports.api());
+        System.out.printf("  gateway  %s://%s:%d%n", scheme, host, ports.gateway());
+        System.out.printf("  key      %s (admin; 'Authorization: Bearer <key>')%n",
+                dataDirectory.resolve("admin.token").toAbsolutePath().normalize());
         System.out.printf("  data     %s%n%n", dataDirectory.toAbsolutePath().normalize());
         System.out.flush();
         stopped.await();

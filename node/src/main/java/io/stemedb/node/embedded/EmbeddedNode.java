@@ -4,6 +4,7 @@ import io.stemedb.api.ApiServiceApplication;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.gateway.GatewayServiceApplication;
 import io.stemedb.membership.MembershipServiceApplication;
+import io.stemedb.node.tls.NodeTls;
 import io.stemedb.replication.ReplicationServiceApplication;
 import io.stemedb.wal.WalServiceApplication;
 import java.time.Duration;
@@ -85,27 +86,30 @@ public final class EmbeddedNode implements AutoCloseable {
         NodePorts ports = settings.ports();
         String bind = settings.bindAddress();
         children.add(startChild(WalServiceApplication.class, WalServiceApplication.CONFIG_NAME, WebApplicationType.NONE,
-                "--spring.grpc.server.address=127.0.0.1",
-                "--spring.grpc.server.port=" + ports.wal(),
-                "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath()));
+                with(internalGrpcServer(),
+                        "--spring.grpc.server.address=127.0.0.1",
+                        "--spring.grpc.server.port=" + ports.wal(),
+                        "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath())));
         Path keys = AdminToken.ensureKeys(settings.dataDirectory());
         Path adminToken = settings.dataDirectory().resolve(AdminToken.FILE_NAME);
         log.info("keys (digests) are in {}; {}", keys.toAbsolutePath(), Files.exists(adminToken)
                 ? "the generated admin key ('Authorization: Bearer <key>') is in " + adminToken.toAbsolutePath()
                 : "add keys with 'stemedb keys add'");
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
-                "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
-                "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
-                "--server.address=" + bind,
-                "--server.port=" + ports.api(),
-                "--spring.grpc.server.enabled=false",
-                "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
-                "--stemedb.api.node-id=" + settings.nodeId());
+                with(publicHttps(), with(internalGrpcClient(),
+                        "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
+                        "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
+                        "--server.address=" + bind,
+                        "--server.port=" + ports.api(),
+                        "--spring.grpc.server.enabled=false",
+                        "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
+                        "--stemedb.api.node-id=" + settings.nodeId())));
         children.add(api);
         children.add(startChild(ReplicationServiceApplication.class, ReplicationServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
-                "--spring.grpc.server.address=" + bind,
-                "--spring.grpc.server.port=" + ports.rpc()));
+                with(internalGrpcServer(),
+                        "--spring.grpc.server.address=" + bind,
+                        "--spring.grpc.server.port=" + ports.rpc())));
         children.add(startChild(MembershipServiceApplication.class, MembershipServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
                 "--spring.grpc.server.enabled=false",
@@ -118,11 +122,68 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc()));
         children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
                 WebApplicationType.SERVLET,
-                "--server.address=" + bind,
-                "--server.port=" + ports.gateway(),
-                "--spring.grpc.server.enabled=false",
-                "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
-                "--stemedb.gateway.api-uri=http://127.0.0.1:" + ports.api()));
+                with(publicHttps(), with(gatewayClientTrust(),
+                        "--server.address=" + bind,
+                        "--server.port=" + ports.gateway(),
+                        "--spring.grpc.server.enabled=false",
+                        "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
+                        "--stemedb.gateway.api-uri=" + scheme() + "://127.0.0.1:" + ports.api()))));
+    }
+
+    /** HTTPS on a public port with the node's certificate. */
+    private List<String> publicHttps() {
+        if (!settings.publicTls()) {
+            return List.of();
+        }
+        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
+        properties.add("--server.ssl.bundle=" + NodeTls.BUNDLE);
+        return properties;
+    }
+
+    /** A gRPC server that requires a client certificate signed by the node CA. */
+    private List<String> internalGrpcServer() {
+        if (!settings.internalTls()) {
+            return List.of();
+        }
+        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
+        properties.add("--spring.grpc.server.ssl.bundle=" + NodeTls.BUNDLE);
+        properties.add("--spring.grpc.server.ssl.client-auth=require");
+        return properties;
+    }
+
+    /** The api's channel to the wal: TLS, presenting the node certificate, trusting only the node CA. */
+    private List<String> internalGrpcClient() {
+        if (!settings.internalTls()) {
+            return List.of();
+        }
+        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
+        properties.add("--spring.grpc.client.channel.wal.ssl.enabled=true");
+        properties.add("--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE);
+        return properties;
+    }
+
+    /** The gateway's HTTP client to an api port that speaks HTTPS: trusts the node CA. */
+    private List<String> gatewayClientTrust() {
+        if (!settings.publicTls()) {
+            return List.of();
+        }
+        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
+        properties.add("--spring.http.clients.ssl.bundle=" + NodeTls.BUNDLE);
+        return properties;
+    }
+
+    private static String[] with(List<String> extra, String... properties) {
+        List<String> all = new ArrayList<>(List.of(properties));
+        for (String property : extra) {
+            if (!all.contains(property)) {
+                all.add(property);
+            }
+        }
+        return all.toArray(String[]::new);
+    }
+
+    private String scheme() {
+        return settings.publicTls() ? "https" : "http";
     }
 
     private ConfigurableApplicationContext startChild(Class<?> application, String configName, WebApplicationType type,
@@ -191,12 +252,12 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** Base URL of this node's api-service, e.g. {@code http://127.0.0.1:18180}. */
     public String apiUrl() {
-        return "http://" + clientHost() + ":" + settings.ports().api();
+        return scheme() + "://" + clientHost() + ":" + settings.ports().api();
     }
 
     /** Base URL of this node's gateway. */
     public String gatewayUrl() {
-        return "http://" + clientHost() + ":" + settings.ports().gateway();
+        return scheme() + "://" + clientHost() + ":" + settings.ports().gateway();
     }
 
     private String clientHost() {

@@ -15,12 +15,30 @@ import java.util.Objects;
  *                     ({@code wal-service.yml}, {@code api-service.yml}, …), or null
  * @param seeds        SWIM addresses ({@code host:port}) to join a cluster through; empty for a
  *                     node on its own (or the first of a cluster)
+ * @param tls          TLS for the public ports and/or mutual TLS for the internal gRPC; null for none
  */
 public record NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory,
-        java.util.List<String> seeds) {
+        java.util.List<String> seeds, io.stemedb.node.tls.NodeTls tls) {
 
     public NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory) {
-        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, java.util.List.of());
+        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, java.util.List.of(), null);
+    }
+
+    public NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory,
+            java.util.List<String> seeds) {
+        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, null);
+    }
+
+    public NodeSettings withTls(io.stemedb.node.tls.NodeTls tls) {
+        return new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, tls);
+    }
+
+    public boolean publicTls() {
+        return tls != null && tls.publicPorts();
+    }
+
+    public boolean internalTls() {
+        return tls != null && tls.internal();
     }
 
     public NodeSettings {

@@ -30,6 +30,11 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "Port offset between nodes: node i uses 18180-18184 + (i-1) x step. Default: ${DEFAULT-VALUE}")
     int portStep;
 
+    @Option(names = "--tls",
+            description = "Generate a test CA and node certificates into <base-dir>/tls and run every node with HTTPS "
+                    + "and internal mutual TLS (curl --cacert <base-dir>/tls/ca.crt)")
+    boolean tls;
+
     @Override
     public Integer call() throws Exception {
         Path jar = RunningJar.path();
@@ -37,7 +42,7 @@ public final class ClusterCommand implements Callable<Integer> {
         for (int i = 0; i < nodes; i++) {
             ports.add(NodePorts.withOffset(i * portStep));
         }
-        LocalCluster cluster = LocalCluster.plan(jar, baseDirectory.toAbsolutePath(), ports);
+        LocalCluster cluster = LocalCluster.plan(jar, baseDirectory.toAbsolutePath(), ports, tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping the cluster");

@@ -1,5 +1,7 @@
 package io.stemedb.node.cluster;
 
+import io.stemedb.node.tls.CertificateAuthority;
+import io.stemedb.node.tls.PemTrust;
 import io.stemedb.node.embedded.NodePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,14 +24,14 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCluster implements AutoCloseable {
 
     /** One node of the cluster: its id, ports, data directory and log file. */
-    public record Member(String nodeId, NodePorts ports, Path dataDirectory, Path log) {
+    public record Member(String nodeId, NodePorts ports, Path dataDirectory, Path log, boolean tls) {
 
         public String apiUrl() {
-            return "http://127.0.0.1:" + ports.api();
+            return (tls ? "https" : "http") + "://127.0.0.1:" + ports.api();
         }
 
         public String gatewayUrl() {
-            return "http://127.0.0.1:" + ports.gateway();
+            return (tls ? "https" : "http") + "://127.0.0.1:" + ports.gateway();
         }
 
         public String swimAddress() {
@@ -40,23 +42,54 @@ public final class LocalCluster implements AutoCloseable {
     private final Path jar;
     private final List<Member> members;
     private final Process[] processes;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Path tlsDirectory;
+    private final HttpClient http;
 
-    private LocalCluster(Path jar, List<Member> members) {
+    private LocalCluster(Path jar, List<Member> members, Path tlsDirectory) {
         this.jar = jar;
         this.members = List.copyOf(members);
         this.processes = new Process[members.size()];
+        this.tlsDirectory = tlsDirectory;
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tlsDirectory != null) {
+            client.sslContext(PemTrust.trusting(tlsDirectory.resolve("ca.crt")));
+        }
+        this.http = client.build();
     }
 
     /** Plans (does not start) a cluster: node {@code i} (from 1) uses {@code ports.get(i - 1)}. */
     public static LocalCluster plan(Path jar, Path baseDirectory, List<NodePorts> ports) {
+        return plan(jar, baseDirectory, ports, false);
+    }
+
+    /**
+     * With {@code tls}, a test CA and one certificate per node are generated into
+     * {@code <base>/tls} (kept if already there), and every node runs with HTTPS and internal mTLS.
+     */
+    public static LocalCluster plan(Path jar, Path baseDirectory, List<NodePorts> ports, boolean tls) {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             String id = "node" + (i + 1);
             Path data = baseDirectory.resolve(id);
-            members.add(new Member(id, ports.get(i), data, baseDirectory.resolve(id + ".log")));
+            members.add(new Member(id, ports.get(i), data, baseDirectory.resolve(id + ".log"), tls));
         }
-        return new LocalCluster(jar, members);
+        Path tlsDirectory = null;
+        if (tls) {
+            tlsDirectory = baseDirectory.resolve("tls");
+            if (!Files.exists(tlsDirectory.resolve("ca.crt"))) {
+                CertificateAuthority ca = CertificateAuthority.create("StemeDB local cluster CA", Duration.ofDays(365));
+                ca.writeCertificate(tlsDirectory);
+                for (Member member : members) {
+                    ca.issue(member.nodeId(), List.of("localhost", "127.0.0.1"), Duration.ofDays(365)).write(tlsDirectory);
+                }
+            }
+        }
+        return new LocalCluster(jar, members, tlsDirectory);
+    }
+
+    /** The CA and node certificates when the cluster runs with TLS, else null. */
+    public Path tlsDirectory() {
+        return tlsDirectory;
     }
 
     public List<Member> members() {
@@ -94,6 +127,9 @@ public final class LocalCluster implements AutoCloseable {
                 "--swim-port", Integer.toString(ports.swim()),
                 "--wal-port", Integer.toString(ports.wal()),
                 "--seeds", String.join(",", seeds)));
+        if (tlsDirectory != null) {
+            command.addAll(List.of("--tls-dir", tlsDirectory.toString()));
+        }
         try {
             Files.createDirectories(member.log().getParent());
             processes[index] = new ProcessBuilder(command).redirectErrorStream(true)

@@ -18,21 +18,15 @@ import io.stemedb.node.tls.CertificateAuthority;
 import io.stemedb.node.tls.NodeTls;
 import io.stemedb.proto.wal.StatusRequest;
 import io.stemedb.proto.wal.WalGrpc;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +64,7 @@ class TlsTest {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             assertThat(node.apiUrl()).startsWith("https://");
 
-            HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(certs.resolve("ca.crt")))
+            HttpClient trusting = HttpClient.newBuilder().sslContext(io.stemedb.node.tls.PemTrust.trusting(certs.resolve("ca.crt")))
                     .connectTimeout(Duration.ofSeconds(5)).build();
             // A write through the gateway: HTTPS in, HTTPS from the gateway to the api, mTLS from the api to the wal.
             HttpResponse<String> written = trusting.send(post(node.gatewayUrl() + "/v1/assert",
@@ -121,18 +115,5 @@ class TlsTest {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }

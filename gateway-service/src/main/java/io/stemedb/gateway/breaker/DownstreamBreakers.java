@@ -17,7 +17,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service
- * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, from the {@code X-Agent-Id} header).
+ * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent} names).
  * An unreachable downstream, or one answering 502/503/504, counts as a failure; when the failure
  * rate trips a breaker, calls through it get 503 at once ({@code reason: circuit_open}) instead of
  * piling up on timeouts, until half-open probes find the downstream well again.
@@ -27,7 +27,6 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 public final class DownstreamBreakers implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
-    static final String AGENT_HEADER = "X-Agent-Id";
 
     private final CircuitBreakerRegistry registry;
     private final String nodeBreaker;
@@ -42,7 +41,7 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
     @Override
     public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
         CircuitBreaker node = registry.circuitBreaker(nodeBreaker);
-        String agentId = request.headers().firstHeader(AGENT_HEADER);
+        String agentId = io.stemedb.gateway.security.RequestAgent.of(request);
         CircuitBreaker agent = agentId == null || agentId.isBlank() ? null : registry.circuitBreaker("agent:" + agentId);
         if (!node.tryAcquirePermission()) {
             return open(node);

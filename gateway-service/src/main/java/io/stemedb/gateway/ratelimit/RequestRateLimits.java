@@ -19,7 +19,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Request limits at the gateway (Bucket4j): per endpoint path and per agent ({@code X-Agent-Id}),
+ * Request limits at the gateway (Bucket4j): per endpoint path and per agent ({@link io.stemedb.gateway.security.RequestAgent}),
  * each with a burst of one second's worth. Over a limit: 429, {@code Retry-After}, a JSON body with
  * {@code reason: rate_limited} and the {@code scope}. Per gateway instance: N gateways behind a
  * load balancer let N times the limit through; the node-wide write limit, enforced by the
@@ -53,7 +53,7 @@ public final class RequestRateLimits implements HandlerFilterFunction<ServerResp
                         + " requests per second at this gateway");
             }
         }
-        String agent = request.headers().firstHeader("X-Agent-Id");
+        String agent = io.stemedb.gateway.security.RequestAgent.of(request);
         if (perAgent > 0 && agent != null && !agent.isBlank()) {
             if (agents.size() > MAX_TRACKED_AGENTS) {
                 agents.clear();

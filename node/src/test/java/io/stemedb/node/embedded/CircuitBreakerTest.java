@@ -94,7 +94,8 @@ class CircuitBreakerTest {
             String token = Files.readString(nodeData.resolve("admin.token"), StandardCharsets.UTF_8).trim();
             // A request through the gateway on behalf of an agent creates that agent's breaker.
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(node.gatewayUrl() + "/v1/health")).header("X-Agent-Id", "agent-7").timeout(Duration.ofSeconds(10))
+                    URI.create(node.gatewayUrl() + "/v1/health")).header("X-Agent-Id", "agent-7")
+                    .header("Authorization", "Bearer " + TestKeys.ADMIN).timeout(Duration.ofSeconds(10))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
 

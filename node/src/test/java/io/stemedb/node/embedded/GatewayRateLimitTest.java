@@ -75,7 +75,7 @@ class GatewayRateLimitTest {
             int agentRefused = 0;
             for (int i = 0; i < 6; i++) {
                 HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(through + "/v1/health"))
-                        .header("X-Agent-Id", "chatty").timeout(Duration.ofSeconds(10)).GET().build(),
+                        .header("X-Agent-Id", "chatty").header("Authorization", "Bearer " + TestKeys.ADMIN).timeout(Duration.ofSeconds(10)).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 200) {
                     agentOk++;

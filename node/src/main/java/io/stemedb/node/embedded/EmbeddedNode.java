@@ -132,43 +132,33 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** HTTPS on a public port with the node's certificate. */
     private List<String> publicHttps() {
-        if (!settings.publicTls()) {
-            return List.of();
-        }
-        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
-        properties.add("--server.ssl.bundle=" + NodeTls.BUNDLE);
-        return properties;
+        return tls(settings.publicTls(), "--server.ssl.bundle=" + NodeTls.BUNDLE);
     }
 
     /** A gRPC server that requires a client certificate signed by the node CA. */
     private List<String> internalGrpcServer() {
-        if (!settings.internalTls()) {
-            return List.of();
-        }
-        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
-        properties.add("--spring.grpc.server.ssl.bundle=" + NodeTls.BUNDLE);
-        properties.add("--spring.grpc.server.ssl.client-auth=require");
-        return properties;
+        return tls(settings.internalTls(), "--spring.grpc.server.ssl.bundle=" + NodeTls.BUNDLE,
+                "--spring.grpc.server.ssl.client-auth=require");
     }
 
     /** The api's channel to the wal: TLS, presenting the node certificate, trusting only the node CA. */
     private List<String> internalGrpcClient() {
-        if (!settings.internalTls()) {
-            return List.of();
-        }
-        List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
-        properties.add("--spring.grpc.client.channel.wal.ssl.enabled=true");
-        properties.add("--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE);
-        return properties;
+        return tls(settings.internalTls(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
+                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE);
     }
 
     /** The gateway's HTTP client to an api port that speaks HTTPS: trusts the node CA. */
     private List<String> gatewayClientTrust() {
-        if (!settings.publicTls()) {
+        return tls(settings.publicTls(), "--spring.http.clients.ssl.bundle=" + NodeTls.BUNDLE);
+    }
+
+    /** The node's SSL bundle and {@code uses} of it, when {@code on}; nothing otherwise. */
+    private List<String> tls(boolean on, String... uses) {
+        if (!on) {
             return List.of();
         }
         List<String> properties = new ArrayList<>(List.of(settings.tls().bundleProperties()));
-        properties.add("--spring.http.clients.ssl.bundle=" + NodeTls.BUNDLE);
+        properties.addAll(List.of(uses));
         return properties;
     }
 

@@ -16,7 +16,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 public final class AccessRules {
 
     /** What a request needs. */
-    public enum Access { OPEN, READER, WRITER, ADMIN, AUTHENTICATED }
+    public enum Access { OPEN, READER, WRITER, ADMIN, AUTHENTICATED, DENIED }
 
     /** One rule: a method (null for any) and a path pattern. */
     public record Rule(HttpMethod method, String pattern, Access access) {}
@@ -36,7 +36,9 @@ public final class AccessRules {
                 new Rule(HttpMethod.GET, "/actuator/prometheus", metricsPublic ? Access.OPEN : Access.READER),
                 // Actuator's discovery page lists what is exposed: not for anonymous eyes.
                 new Rule(HttpMethod.GET, "/actuator", Access.READER),
-                new Rule(null, "/error", Access.OPEN),
+                // The container's error page, reached by error dispatches (permitted below);
+                // asked for directly it has no error to show and would answer 500.
+                new Rule(null, "/error", Access.DENIED),
                 new Rule(null, "/v1/admin/**", Access.ADMIN),
                 new Rule(null, "/admin/**", Access.ADMIN),
                 new Rule(null, "/cluster/sync/**", Access.ADMIN),
@@ -79,6 +81,7 @@ public final class AccessRules {
                 case WRITER -> matcher.hasRole(Role.WRITER.name());
                 case ADMIN -> matcher.hasRole(Role.ADMIN.name());
                 case AUTHENTICATED -> matcher.authenticated();
+                case DENIED -> matcher.denyAll();
             }
         }
         authorize.anyRequest().authenticated();

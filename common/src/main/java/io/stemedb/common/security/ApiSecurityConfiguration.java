@@ -31,6 +31,10 @@ public class ApiSecurityConfiguration {
         return new AccessRules(properties.metricsPublic());
     }
 
+    /**
+     * Also the node's {@code RequestRejectedHandler} (the one bean of that type, which Spring
+     * Security's filter chain proxy picks up): firewall refusals answer as JSON problems.
+     */
     @Bean
     SecurityProblems securityProblems(@Value("${spring.application.name}") String service, MeterRegistry registry,
             AccessRules rules) {

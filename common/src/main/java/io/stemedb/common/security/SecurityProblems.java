@@ -19,14 +19,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The 401 and 403 answers, as JSON problems like every other StemeDB error, each counted in
  * {@code stemedb_security_refusals_total{service, reason}}: {@code missing_credential},
- * {@code invalid_credential}, {@code forbidden_role}, {@code agent_mismatch}.
+ * {@code invalid_credential}, {@code forbidden_role}, {@code agent_mismatch}, and
+ * {@code rejected_request} (the firewall's 400 for a hostile path).
  */
-public final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
+public final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
+        org.springframework.security.web.firewall.RequestRejectedHandler {
 
     public static final String MISSING = "missing_credential";
     public static final String INVALID = "invalid_credential";
     public static final String FORBIDDEN_ROLE = "forbidden_role";
     public static final String AGENT_MISMATCH = "agent_mismatch";
+    public static final String REJECTED_REQUEST = "rejected_request";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -39,7 +42,7 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
         this.service = service;
         this.registry = registry;
         this.rules = rules;
-        for (String reason : new String[] {MISSING, INVALID, FORBIDDEN_ROLE, AGENT_MISMATCH}) {
+        for (String reason : new String[] {MISSING, INVALID, FORBIDDEN_ROLE, AGENT_MISMATCH, REJECTED_REQUEST}) {
             counter(reason); // present at zero from the start, so alerts see the series
         }
     }
@@ -59,6 +62,17 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
         write(request, response, HttpServletResponse.SC_FORBIDDEN, FORBIDDEN_ROLE,
                 "this key's roles do not allow " + request.getMethod() + " " + request.getRequestURI()
                         + " (needs " + rules.required(request.getMethod(), request.getRequestURI()).name().toLowerCase(java.util.Locale.ROOT) + ")");
+    }
+
+    /**
+     * A request Spring Security's firewall refuses before anything else runs (encoded or doubled
+     * slashes, {@code ..}, {@code ;}, control characters in the path): 400, as JSON.
+     */
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response,
+            org.springframework.security.web.firewall.RequestRejectedException cause) throws IOException {
+        write(request, response, HttpServletResponse.SC_BAD_REQUEST, REJECTED_REQUEST,
+                "the request path is not allowed: " + cause.getMessage());
     }
 
     public void unauthorized(HttpServletRequest request, HttpServletResponse response, String reason, String detail)
@@ -82,10 +96,11 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
-        problem.put("title", status == 401 ? "Unauthorized" : "Forbidden");
+        problem.put("title", status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad Request");
         problem.put("status", status);
         problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
+        String uri = request.getRequestURI();
+        problem.put("instance", uri.length() > 256 ? uri.substring(0, 256) : uri);
         problem.put("reason", reason);
         response.getOutputStream().write(JSON.writeValueAsBytes(problem));
     }

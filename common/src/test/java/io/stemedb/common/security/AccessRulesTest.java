@@ -23,6 +23,7 @@ class AccessRulesTest {
         assertThat(rules.required("GET", "/cluster/health")).isEqualTo(Access.OPEN);
         assertThat(rules.required("GET", "/cluster/members")).isEqualTo(Access.READER);
         assertThat(rules.required("GET", "/somewhere/else")).isEqualTo(Access.AUTHENTICATED);
+        assertThat(rules.required("GET", "/error")).as("only error dispatches reach it").isEqualTo(Access.DENIED);
     }
 
     @Test

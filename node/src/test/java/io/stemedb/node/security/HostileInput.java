@@ -38,7 +38,7 @@ final class HostileInput {
             case 2 -> "garbage-key-" + random.nextInt(1000);
             default -> io.stemedb.node.testing.TestKeys.ADMIN;
         };
-        int kind = random.nextInt(14);
+        int kind = random.nextInt(15);
         return switch (kind) {
             case 0 -> json("random JSON", randomJson(0), key);
             case 1 -> json("deep nesting", deep(200 + random.nextInt(5000)), key);
@@ -56,6 +56,10 @@ final class HostileInput {
                     .replace("+", "%2B"), null, null, key, "watch with nasty parameters");
             case 11 -> json("batch of junk", "{\"assertions\":[" + randomJson(1) + "," + nastyNames() + "," + wrongTypes() + "]}",
                     key, "/v1/assert/batch");
+            case 13 -> new Request(pick(List.of("GET", "POST")), pick(List.of("/v1//assert", "/v1/./query", "/error",
+                    "/v1/assertions/..;x", "/v1/%2e%2e/admin/snapshot", "/v1/admin/../assert", "/v1/assertions/a%2Fb",
+                    "/v1/query;jsessionid=x", "/v1/%0d%0aquery", "/v1/admin/%2e%2e/%2e%2e/assert", "/v1/assert%00")),
+                    "{}".getBytes(StandardCharsets.UTF_8), "application/json", key, "hostile path");
             case 12 -> json("duplicate keys", "{\"concept_path\":\"a/b\",\"concept_path\":\"c/d\",\"predicate\":\"p\",\"value\":1}", key);
             default -> new Request("POST", pick(WRITE_PATHS), new byte[0], "application/json", key, "empty body");
         };

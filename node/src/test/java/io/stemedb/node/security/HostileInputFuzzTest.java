@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 10,000 generated malformed or hostile requests against a real node, half through the gateway:
- * every answer is a 4xx (or a 2xx for the rare input that happens to be valid), never a 5xx; the
+ * every answer is a 4xx with a JSON body (or a 2xx for the rare input that happens to be valid),
+ * never a 5xx; the
  * node stays healthy, and data written before is answered exactly as before.
  */
 class HostileInputFuzzTest {
@@ -61,6 +62,7 @@ class HostileInputFuzzTest {
                     .connectTimeout(Duration.ofSeconds(5)).build();
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             List<String> serverErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> notJson = java.util.Collections.synchronizedList(new ArrayList<>());
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
             try {
                 List<Future<?>> clients = new ArrayList<>();
@@ -70,8 +72,13 @@ class HostileInputFuzzTest {
                         for (int i = 0; i < REQUESTS / CLIENTS; i++) {
                             HostileInput.Request request = input.next();
                             String base = i % 2 == 0 ? node.apiUrl() : node.gatewayUrl();
-                            int status = send(client, base, request);
+                            Answer answer = send(client, base, request);
+                            int status = answer.status();
                             statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                            if (status >= 400 && status < 500 && !answer.contentType().contains("json")) {
+                                notJson.add(status + " " + answer.contentType() + " for " + request.description() + ": "
+                                        + request.method() + " " + abbreviate(request.path()));
+                            }
                             if (status >= 500 || status < 200) {
                                 serverErrors.add(status + " for " + request.description() + ": " + request.method() + " "
                                         + base + abbreviate(request.path()) + " "
@@ -90,6 +97,7 @@ class HostileInputFuzzTest {
             System.out.println("fuzz seed " + SEED + ", answers by status: " + new TreeMap<>(statuses));
             assertThat(statuses.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(REQUESTS);
             assertThat(serverErrors).as("5xx answers (seed " + SEED + ")").isEmpty();
+            assertThat(notJson).as("4xx answers without a JSON body (seed " + SEED + ")").isEmpty();
 
             TestHttp.Response health = http.get(node.apiUrl() + "/v1/health");
             assertThat(health.status()).isEqualTo(200);
@@ -112,12 +120,15 @@ class HostileInputFuzzTest {
         return answers.toString();
     }
 
-    private static int send(HttpClient client, String base, HostileInput.Request request) {
+    /** A status and the answer's content type. */
+    private record Answer(int status, String contentType) {}
+
+    private static Answer send(HttpClient client, String base, HostileInput.Request request) {
         HttpRequest.Builder builder;
         try {
             builder = HttpRequest.newBuilder(URI.create(base + request.path())).timeout(Duration.ofSeconds(30));
         } catch (IllegalArgumentException unsendable) {
-            return 400; // not a URI any client could send
+            return new Answer(400, "json (not sent: no client could send this URI)");
         }
         if (request.contentType() != null) {
             builder.header("Content-Type", request.contentType());
@@ -135,12 +146,12 @@ class HostileInputFuzzTest {
                     body.readAllBytes();
                 }
             }
-            return response.statusCode();
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
-            return 0; // counted as a failure: the node dropped the connection
+            return new Answer(0, ""); // counted as a failure: the node dropped the connection
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return new Answer(0, "");
         }
     }
 

@@ -1,0 +1,45 @@
+package io.stemedb.common.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Tomcat's error report for what it refuses before any application code runs (an encoded slash
+ * in the path, a malformed request line, headers too large): a JSON problem like every other
+ * StemeDB error, instead of Tomcat's HTML page. Errors the application answered are left alone.
+ */
+public final class JsonErrorReportValve extends ErrorReportValve {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    protected void report(Request request, Response response, Throwable throwable) {
+        int status = response.getStatus();
+        if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+            return;
+        }
+        HttpStatus known = HttpStatus.resolve(status);
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", known != null ? known.getReasonPhrase() : "Error");
+        problem.put("status", status);
+        problem.put("detail", "the server refused the request before handling it (a malformed or disallowed request)");
+        problem.put("reason", "rejected_by_server");
+        try {
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+            response.finishResponse();
+        } catch (IOException | IllegalStateException e) {
+            // The client went away or the response cannot take a body: nothing more to say.
+        }
+    }
+}

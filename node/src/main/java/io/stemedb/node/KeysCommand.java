@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code stemedb keys add}: a new API key, printed once; only its digest is stored. */
 @Command(name = "keys", mixinStandardHelpOptions = true, subcommands = KeysCommand.Add.class,
-        description = "Manage API keys (a node reads its keys file at start).")
+        description = "Manage API keys (a node re-reads its keys file when it changes).")
 public final class KeysCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -41,7 +41,7 @@ public final class KeysCommand {
             KeysFile.append(keysFile, new KeyEntry(name, parsed, agent, KeyDigest.sha256Hex(key)));
             System.out.println(key);
             System.err.println("added key '" + name + "' to " + keysFile.toAbsolutePath()
-                    + "; the key above is shown once. Restart the node to load it.");
+                    + "; the key above is shown once. Running nodes pick it up within stemedb.security.reload-interval (10s).");
             return 0;
         }
     }

@@ -22,8 +22,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 public class ApiSecurityConfiguration {
 
     @Bean
-    ApiKeys apiKeys(SecurityProperties properties) {
-        return properties.load();
+    KeyRing keyRing(SecurityProperties properties, @Value("${spring.application.name}") String service, MeterRegistry registry) {
+        return new KeyRing(properties, service, registry);
     }
 
     @Bean
@@ -42,7 +42,7 @@ public class ApiSecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiKeySecurity(HttpSecurity http, ApiKeys keys, AccessRules rules, SecurityProblems problems)
+    SecurityFilterChain apiKeySecurity(HttpSecurity http, KeyRing keys, AccessRules rules, SecurityProblems problems)
             throws Exception {
         return http
                 .csrf(csrf -> csrf.disable())

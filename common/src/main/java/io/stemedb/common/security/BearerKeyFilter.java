@@ -22,11 +22,11 @@ public final class BearerKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "bearer ";
 
-    private final ApiKeys keys;
+    private final KeyRing keys;
     private final SecurityProblems problems;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    public BearerKeyFilter(ApiKeys keys, SecurityProblems problems) {
+    public BearerKeyFilter(KeyRing keys, SecurityProblems problems) {
         this.keys = keys;
         this.problems = problems;
     }

@@ -16,9 +16,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       env {@code STEMEDB_SECURITY_KEYS_0_SHA256} …), added to the file's.
  * @param metricsPublic  whether {@code /metrics} answers without a credential (default true, so a
  *                       Prometheus without credentials can scrape); false requires a reader key.
+ * @param reloadInterval how often the keys file is checked for changes (re-read when its
+ *                       modification time changes); 0 = read at start only. Default 10s.
  */
 @ConfigurationProperties("stemedb.security")
-public record SecurityProperties(Path keysFile, List<KeyEntry> keys, @DefaultValue("true") boolean metricsPublic) {
+public record SecurityProperties(Path keysFile, List<KeyEntry> keys, @DefaultValue("true") boolean metricsPublic,
+        @DefaultValue("10s") java.time.Duration reloadInterval) {
 
     /** Every configured key. With none, only the open endpoints answer: the node fails closed. */
     public ApiKeys load() {

@@ -43,11 +43,13 @@ class AgentBindingAndLimitsTest {
                 stemedb.api.limits:
                   max-request-body: 64KB
                   max-uri-length: 1024
+                stemedb.security.reload-interval: 200ms
                 """);
         Files.writeString(config.resolve("gateway-service.yml"), """
                 stemedb.gateway:
                   max-request-body: 64KB
                   max-uri-length: 1024
+                stemedb.security.reload-interval: 200ms
                 """);
         node = TestKeys.start(new NodeSettings("bind", data, "127.0.0.1", FreePorts.forNode(), config));
         assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
@@ -147,6 +149,36 @@ class AgentBindingAndLimitsTest {
         assertThat(chunkedSmall.statusCode()).as(chunkedSmall.body()).isEqualTo(201);
         assertThat(metric("stemedb_requests_too_large_total{limit=\"body\",service=\"api-service\"}")).isGreaterThanOrEqualTo(2);
         assertThat(metric("stemedb_requests_too_large_total{limit=\"body\",service=\"gateway-service\"}")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void keysAddedToTheKeysFileWorkWithoutARestartAndRevokedOnesStop() throws Exception {
+        Path keys = data.resolve("keys");
+        String original = Files.readString(keys);
+        String key = io.stemedb.common.security.KeyDigest.generateKey();
+        io.stemedb.common.security.KeysFile.append(keys, new io.stemedb.common.security.KeyEntry("late",
+                java.util.EnumSet.of(io.stemedb.common.security.Role.READER), null,
+                io.stemedb.common.security.KeyDigest.sha256Hex(key)));
+        String query = "{\"concept_path\":\"bind/own\"}";
+        for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+            TestHttp.await("the added key works on " + base, Duration.ofSeconds(20),
+                    () -> status(base, query, key) == 200);
+        }
+        Files.writeString(keys, original);
+        Files.setLastModifiedTime(keys, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+        for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+            TestHttp.await("the revoked key is refused on " + base, Duration.ofSeconds(20),
+                    () -> status(base, query, key) == 401);
+        }
+        assertThat(status(node.apiUrl(), query, TestPrincipals.READER)).as("the other keys stay").isEqualTo(200);
+    }
+
+    private int status(String base, String query, String key) {
+        try {
+            return post(base, "/v1/query", query, key).status();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private TestHttp.Response post(String base, String path, String body, String key) throws Exception {

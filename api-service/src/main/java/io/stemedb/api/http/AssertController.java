@@ -36,7 +36,8 @@ public class AssertController {
     /** 201 when stored now, 200 with {@code duplicate: true} when the same content was already stored. */
     @PostMapping(path = "/v1/assert", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Stored> assertion(@RequestBody(required = false) byte[] body) {
-        Written<Assertion> written = writer.write(bound(requests.assertion(body), "agent_id"));
+        AssertionContent content = requests.assertion(body);
+        Written<Assertion> written = writer.write(content.withAgentId(agents.resolve(content.agentId(), "agent_id")));
         return ResponseEntity.status(written.created() ? HttpStatus.CREATED : HttpStatus.OK).body(Stored.of(written));
     }
 
@@ -47,18 +48,13 @@ public class AssertController {
         List<AssertionContent> contents = requests.batch(body);
         List<AssertionContent> bound = new java.util.ArrayList<>(contents.size());
         for (int i = 0; i < contents.size(); i++) {
-            bound.add(bound(contents.get(i), "assertions[" + i + "].agent_id"));
+            AssertionContent content = contents.get(i);
+            bound.add(content.withAgentId(agents.resolve(content.agentId(), "assertions[" + i + "].agent_id")));
         }
         List<Stored> results = writer.writeAll(bound).stream().map(Stored::of).toList();
         int created = (int) results.stream().filter(result -> !result.duplicate()).count();
         return ResponseEntity.status(created > 0 ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(new Batch(results.size(), created, results.size() - created, results));
-    }
-
-    private AssertionContent bound(AssertionContent content, String field) {
-        String agent = agents.resolve(content.agentId(), field);
-        return agent.equals(content.agentId()) ? content
-                : new AssertionContent(content.conceptPath(), content.predicate(), content.valueJson(), agent, content.confidence());
     }
 
     /** Where an assertion is in the log; {@code duplicate} when this request did not store it. */

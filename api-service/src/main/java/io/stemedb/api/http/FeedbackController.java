@@ -36,9 +36,7 @@ public class FeedbackController {
     @PostMapping(path = "/v1/retract", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Answer> retract(@RequestBody(required = false) byte[] body) {
         WriteRequests.RetractionRequest request = requests.retraction(body);
-        request = new WriteRequests.RetractionRequest(request.assertionId(), agents.resolve(request.agentId(), "agent_id"),
-                request.reason());
-        Written<Retraction> written = writer.retract(request);
+        Written<Retraction> written = writer.retract(request.withAgentId(agents.resolve(request.agentId(), "agent_id")));
         return answer(written.created(), RecordView.of(written.record()), null);
     }
 
@@ -46,9 +44,7 @@ public class FeedbackController {
     @PostMapping(path = "/v1/vote", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Answer> vote(@RequestBody(required = false) byte[] body) {
         WriteRequests.VoteRequest request = requests.vote(body);
-        request = new WriteRequests.VoteRequest(request.assertionId(), agents.resolve(request.agentId(), "agent_id"),
-                request.weight());
-        Written<Vote> written = writer.vote(request);
+        Written<Vote> written = writer.vote(request.withAgentId(agents.resolve(request.agentId(), "agent_id")));
         int net = index.assertion(written.record().assertionId()).netVotesAt(index.currentCut());
         return answer(written.created(), RecordView.of(written.record()), net);
     }

@@ -174,7 +174,15 @@ public final class WriteRequests {
         return text;
     }
 
-    public record RetractionRequest(String assertionId, String agentId, String reason) {}
+    public record RetractionRequest(String assertionId, String agentId, String reason) {
+        public RetractionRequest withAgentId(String agent) {
+            return new RetractionRequest(assertionId, agent, reason);
+        }
+    }
 
-    public record VoteRequest(String assertionId, String agentId, int weight) {}
+    public record VoteRequest(String assertionId, String agentId, int weight) {
+        public VoteRequest withAgentId(String agent) {
+            return new VoteRequest(assertionId, agent, weight);
+        }
+    }
 }

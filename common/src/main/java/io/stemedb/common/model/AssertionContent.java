@@ -22,4 +22,9 @@ public record AssertionContent(
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(confidence, "confidence");
     }
+
+    /** The same claim in another agent's name (the writing key's, when the body named none). */
+    public AssertionContent withAgentId(String agent) {
+        return agent.equals(agentId) ? this : new AssertionContent(conceptPath, predicate, valueJson, agent, confidence);
+    }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
@@ -14,7 +13,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import tools.jackson.databind.json.JsonMapper;
+import io.stemedb.common.web.ProblemJson;
 
 /**
  * The 401 and 403 answers, as JSON problems like every other StemeDB error, each counted in
@@ -30,8 +29,6 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
     public static final String FORBIDDEN_ROLE = "forbidden_role";
     public static final String AGENT_MISMATCH = "agent_mismatch";
     public static final String REJECTED_REQUEST = "rejected_request";
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String service;
     private final MeterRegistry registry;
@@ -94,15 +91,8 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
         }
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad Request");
-        problem.put("status", status);
-        problem.put("detail", detail);
-        String uri = request.getRequestURI();
-        problem.put("instance", uri.length() > 256 ? uri.substring(0, 256) : uri);
-        problem.put("reason", reason);
-        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+        String title = status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad Request";
+        response.getOutputStream().write(ProblemJson.bytes(status, title, detail, request.getRequestURI(), reason));
     }
 
     private Counter counter(String reason) {

@@ -2,14 +2,11 @@ package io.stemedb.common.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tomcat's error report for what it refuses before any application code runs (an encoded slash
@@ -18,8 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonErrorReportValve extends ErrorReportValve {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
@@ -27,16 +22,13 @@ public final class JsonErrorReportValve extends ErrorReportValve {
             return;
         }
         HttpStatus known = HttpStatus.resolve(status);
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", known != null ? known.getReasonPhrase() : "Error");
-        problem.put("status", status);
-        problem.put("detail", "the server refused the request before handling it (a malformed or disallowed request)");
-        problem.put("reason", "rejected_by_server");
+        byte[] problem = ProblemJson.bytes(status, known != null ? known.getReasonPhrase() : "Error",
+                "the server refused the request before handling it (a malformed or disallowed request)", null,
+                "rejected_by_server");
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+            response.getOutputStream().write(problem);
             response.finishResponse();
         } catch (IOException | IllegalStateException e) {
             // The client went away or the response cannot take a body: nothing more to say.

@@ -13,22 +13,19 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses oversized requests before any work is done on them: a URI longer than
  * {@code maxUriLength} characters (414), a body larger than {@code maxBodyBytes} (413) — by its
  * {@code Content-Length} when it has one, or by reading at most one byte more than the limit when
- * it is chunked; a query string that is not percent-encoded UTF-8 (400). Streamed endpoints (the admin import) are exempt from the body limit. JSON problem bodies with {@code reason}, counted in
- * {@code stemedb_requests_too_large_total{service, limit}}.
+ * it is chunked; a query string that is not percent-encoded UTF-8 (400). Streamed endpoints (the
+ * admin import) are exempt from the body limit. JSON problem bodies with {@code reason}, counted
+ * in {@code stemedb_requests_too_large_total{service, limit}} and
+ * {@code stemedb_requests_malformed_total{service}}.
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final long maxBodyBytes;
     private final int maxUriLength;
@@ -160,14 +157,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         // The rest of an oversized body is not read; the connection cannot be reused after it.
         response.setHeader("Connection", "close");
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI().length() > 256 ? request.getRequestURI().substring(0, 256) : request.getRequestURI());
-        problem.put("reason", reason);
-        response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+        response.getOutputStream().write(ProblemJson.bytes(status, title, detail, request.getRequestURI(), reason));
     }
 
     /** A request whose (chunked) body was read into memory while checking its size. */

@@ -159,7 +159,13 @@ public final class SwimUdpRuntime implements AutoCloseable {
     /** Removes a member (see {@link SwimNode#remove}); waits up to 2 s for the protocol thread. */
     public boolean remove(String id) {
         java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
-        tasks.add(swim -> done.complete(swim.remove(id, nowMillis())));
+        tasks.add(swim -> {
+            boolean removed = swim.remove(id, nowMillis());
+            // Readers see the member list published at each tick; publish now, before answering,
+            // so the removal's caller never reads the removed member back.
+            members = List.copyOf(swim.members());
+            done.complete(removed);
+        });
         selector.wakeup();
         try {
             return done.get(2, java.util.concurrent.TimeUnit.SECONDS);

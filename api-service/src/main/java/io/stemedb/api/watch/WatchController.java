@@ -1,5 +1,9 @@
 package io.stemedb.api.watch;
 
+import io.stemedb.common.security.ApiKeyAuthentication;
+import io.stemedb.common.security.ApiPrincipal;
+import io.stemedb.common.security.KeyRing;
+import org.springframework.security.core.context.SecurityContextHolder;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
 import io.stemedb.common.validation.NameSyntax;
@@ -26,10 +30,12 @@ public class WatchController {
 
     private final WatchService watches;
     private final ValidationLimits limits;
+    private final KeyRing keys;
 
-    public WatchController(WatchService watches, ValidationLimits limits) {
+    public WatchController(WatchService watches, ValidationLimits limits, KeyRing keys) {
         this.watches = watches;
         this.limits = limits;
+        this.keys = keys;
     }
 
     @GetMapping(path = "/v1/watch", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -56,7 +62,9 @@ public class WatchController {
         if (resumeAfter != null) {
             start = resumeAfter + 1;
         }
-        return watches.watch(root, subtree, start);
+        // The feed outlives this request: it keeps checking that the key that opened it is in force.
+        ApiPrincipal principal = ((ApiKeyAuthentication) SecurityContextHolder.getContext().getAuthentication()).getPrincipal();
+        return watches.watch(root, subtree, start, () -> keys.inForce(principal));
     }
 
     private static Long index(String field, String text, List<FieldError> errors) {

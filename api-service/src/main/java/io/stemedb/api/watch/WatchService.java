@@ -1,5 +1,6 @@
 package io.stemedb.api.watch;
 
+import java.util.function.BooleanSupplier;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.http.RecordView;
@@ -49,8 +50,10 @@ public class WatchService implements SmartLifecycle {
      * @param root       the concept, or the root of the subtree
      * @param subtree    include every concept below {@code root}
      * @param fromIndex  first log index to deliver; null for "from now on"
+     * @param authorized checked before each batch of events and at each heartbeat: false ends the
+     *                   feed (its key was revoked)
      */
-    public SseEmitter watch(String root, boolean subtree, Long fromIndex) {
+    public SseEmitter watch(String root, boolean subtree, Long fromIndex, BooleanSupplier authorized) {
         if (!running || !slots.tryAcquire()) {
             throw new UnavailableException(UnavailableReason.OVERLOADED,
                     "this node serves at most " + maxWatchers + " watchers (stemedb.api.watch.max-watchers)", 5);
@@ -60,7 +63,7 @@ public class WatchService implements SmartLifecycle {
         executor.execute(() -> {
             threads.add(Thread.currentThread());
             try {
-                stream(emitter, root, subtree, start);
+                stream(emitter, root, subtree, start, authorized);
             } finally {
                 threads.remove(Thread.currentThread());
                 slots.release();
@@ -69,12 +72,17 @@ public class WatchService implements SmartLifecycle {
         return emitter;
     }
 
-    private void stream(SseEmitter emitter, String root, boolean subtree, long start) {
+    private void stream(SseEmitter emitter, String root, boolean subtree, long start, BooleanSupplier authorized) {
         long next = start;
         try {
             // Sent at once so the response (and its headers) reach the client before any change does.
             emitter.send(SseEmitter.event().comment("watching " + root + (subtree ? "/**" : "") + " from index " + start));
             while (running) {
+                if (!authorized.getAsBoolean()) {
+                    // The key was revoked (or its roles changed) since the feed opened.
+                    emitter.send(SseEmitter.event().comment("credential revoked"));
+                    break;
+                }
                 // Every record up to the applied index read first is in the list read second.
                 long applied = index.appliedIndex();
                 List<LogRecord> records = index.records();

@@ -38,6 +38,11 @@ public final class ApiKeys {
         return Optional.ofNullable(byDigest.get(KeyDigest.sha256Hex(presentedKey)));
     }
 
+    /** True while this exact principal (name, roles, agent) is among the keys. */
+    public boolean holds(ApiPrincipal principal) {
+        return byDigest.containsValue(principal);
+    }
+
     public int size() {
         return byDigest.size();
     }

@@ -67,6 +67,14 @@ public final class KeyRing implements AutoCloseable {
         return current.get().lookup(presentedKey);
     }
 
+    /**
+     * True while the key behind {@code principal} is still in force, unchanged: what a long-lived
+     * request (a watch feed) checks as it goes, so a revoked key stops reading.
+     */
+    public boolean inForce(ApiPrincipal principal) {
+        return current.get().holds(principal);
+    }
+
     /** Reads the keys file again if its modification time changed; keeps the old keys if it does not parse. */
     public void reloadIfChanged() {
         FileTime modified = modified();

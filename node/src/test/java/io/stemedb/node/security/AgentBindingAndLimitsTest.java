@@ -43,6 +43,7 @@ class AgentBindingAndLimitsTest {
                 stemedb.api.limits:
                   max-request-body: 64KB
                   max-uri-length: 1024
+                stemedb.api.watch.heartbeat: 500ms
                 stemedb.security.reload-interval: 200ms
                 """);
         Files.writeString(config.resolve("gateway-service.yml"), """
@@ -171,6 +172,40 @@ class AgentBindingAndLimitsTest {
                     () -> status(base, query, key) == 401);
         }
         assertThat(status(node.apiUrl(), query, TestPrincipals.READER)).as("the other keys stay").isEqualTo(200);
+    }
+
+    @Test
+    void aWatchFeedEndsWhenTheKeyThatOpenedItIsRevoked() throws Exception {
+        Path keys = data.resolve("keys");
+        String original = Files.readString(keys);
+        String key = io.stemedb.common.security.KeyDigest.generateKey();
+        io.stemedb.common.security.KeysFile.append(keys, new io.stemedb.common.security.KeyEntry("watcher",
+                java.util.EnumSet.of(io.stemedb.common.security.Role.READER), null,
+                io.stemedb.common.security.KeyDigest.sha256Hex(key)));
+        TestHttp.await("the watcher's key works", Duration.ofSeconds(20),
+                () -> status(node.apiUrl(), "{\"concept_path\":\"x\"}", key) == 200);
+        HttpResponse<java.util.stream.Stream<String>> feed = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/watch?concept_path=bind/**"))
+                        .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(feed.statusCode()).isEqualTo(200);
+        java.util.Iterator<String> lines = feed.body().iterator();
+        assertThat(lines.next()).startsWith(":watching");
+
+        Files.writeString(keys, original);
+        Files.setLastModifiedTime(keys, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(7)));
+        java.util.concurrent.CompletableFuture<String> last = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            String lastLine = null;
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (!line.isEmpty()) {
+                    lastLine = line;
+                }
+            }
+            return lastLine;
+        });
+        String ending = last.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        feed.body().close();
+        assertThat(ending).as("the feed ends, saying why").isEqualTo(":credential revoked");
     }
 
     private int status(String base, String query, String key) {

@@ -14,7 +14,10 @@ final class HostileInput {
     record Request(String method, String path, byte[] body, String contentType, String key, String description) {}
 
     private static final List<String> WRITE_PATHS = List.of("/v1/assert", "/v1/assert/batch", "/v1/vote", "/v1/retract",
-            "/v1/epochs", "/v1/query");
+            "/v1/epochs", "/v1/query", "/v1/assert", "/v1/query",
+            // Admin endpoints get the same hostile bodies (three keys in four are the admin's).
+            "/v1/admin/import-assertions", "/v1/admin/rate-limit", "/v1/admin/circuit-breaker/reset",
+            "/v1/admin/cluster/remove", "/v1/admin/export-assertions", "/admin/cluster/remove");
     private static final List<String> FIELDS = List.of("concept_path", "predicate", "value", "agent_id", "confidence",
             "assertion_id", "weight", "reason", "label", "lens", "limit", "cursor", "as_of_index", "as_of_epoch",
             "as_of_timestamp", "assertions", "max_assertions_per_sec");

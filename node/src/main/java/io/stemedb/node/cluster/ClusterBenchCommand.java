@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,7 +80,7 @@ public final class ClusterBenchCommand implements Callable<Integer> {
                                 continue;
                             }
                             String victimId = cluster.member(victim).nodeId();
-                            while (!"DOWN".equals(status(cluster, observer, victimId))) {
+                            while (!"DOWN".equals(cluster.statusSeenBy(observer, victimId))) {
                                 if (System.nanoTime() - killed > TimeUnit.SECONDS.toNanos(120)) {
                                     break;
                                 }
@@ -114,7 +110,7 @@ public final class ClusterBenchCommand implements Callable<Integer> {
         while (System.nanoTime() < end) {
             for (int observer = 0; observer < nodes; observer++) {
                 for (LocalCluster.Member member : cluster.members()) {
-                    if ("DOWN".equals(status(cluster, observer, member.nodeId()))) {
+                    if ("DOWN".equals(cluster.statusSeenBy(observer, member.nodeId()))) {
                         downs++;
                     }
                 }
@@ -130,7 +126,7 @@ public final class ClusterBenchCommand implements Callable<Integer> {
             boolean all = true;
             for (int observer = 0; observer < nodes && all; observer++) {
                 for (LocalCluster.Member member : cluster.members()) {
-                    if (!"UP".equals(status(cluster, observer, member.nodeId()))) {
+                    if (!"UP".equals(cluster.statusSeenBy(observer, member.nodeId()))) {
                         all = false;
                         break;
                     }
@@ -142,20 +138,6 @@ public final class ClusterBenchCommand implements Callable<Integer> {
             Thread.sleep(200);
         }
         return false;
-    }
-
-    private String status(LocalCluster cluster, int observer, String member) {
-        try {
-            LocalCluster.Member node = cluster.member(observer);
-            String token = Files.readString(node.dataDirectory().resolve("admin.token"), StandardCharsets.UTF_8).trim();
-            String body = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/admin/cluster/members"))
-                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher match = Pattern.compile("\"id\":\"" + Pattern.quote(member) + "\",\"status\":\"([A-Z]+)\"").matcher(body);
-            return match.find() ? match.group(1) : "absent";
-        } catch (Exception e) {
-            return "error";
-        }
     }
 
     private long bytesSent(LocalCluster cluster) {

@@ -9,12 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * N full nodes on loopback, each its own process from the stemedb jar, with its own ports and data
@@ -44,6 +47,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Process[] processes;
     private final Path tlsDirectory;
     private final HttpClient http;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LocalCluster(Path jar, List<Member> members, Path tlsDirectory) {
         this.jar = jar;
@@ -151,6 +155,41 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * How node {@code observer} (from 0) lists {@code memberId} on its admin members endpoint (with
+     * the admin key the node generated): the member's JSON object, or null when it is not listed
+     * or the node does not answer.
+     */
+    public JsonNode memberSeenBy(int observer, String memberId) {
+        Member node = members.get(observer);
+        try {
+            String key = Files.readString(node.dataDirectory().resolve("admin.token"), StandardCharsets.UTF_8).strip();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.apiUrl() + "/v1/admin/cluster/members"))
+                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + key).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            for (JsonNode each : JSON.readTree(response.body()).path("members")) {
+                if (memberId.equals(each.path("id").asString(null))) {
+                    return each;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The status ({@code UP}, {@code SUSPECT}, {@code DOWN}) node {@code observer} lists for a member, or {@code absent}. */
+    public String statusSeenBy(int observer, String memberId) {
+        JsonNode member = memberSeenBy(observer, memberId);
+        return member == null ? "absent" : member.path("status").asString("absent");
     }
 
     private boolean healthy(Member member) {

@@ -6,8 +6,6 @@ import io.stemedb.node.embedded.NodePorts;
 import io.stemedb.node.testing.FreePorts;
 import io.stemedb.node.testing.NodeProcess;
 import io.stemedb.node.testing.TestHttp;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A real three-node cluster, one process per node, started by the same {@link LocalCluster} that
@@ -52,7 +49,7 @@ class LocalClusterIT {
             assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
             awaitStatus(cluster, 0, "node3", "UP");
             awaitStatus(cluster, 1, "node3", "UP");
-            assertThat(member(cluster, 0, "node3").get("incarnation").asLong()).as("rejoined above its old incarnation")
+            assertThat(cluster.memberSeenBy(0, "node3").get("incarnation").asLong()).as("rejoined above its old incarnation")
                     .isPositive();
 
             int swim = cluster.member(1).ports().swim();
@@ -73,25 +70,8 @@ class LocalClusterIT {
 
     private void awaitStatus(LocalCluster cluster, int observer, String member, String status) throws InterruptedException {
         TestHttp.await(cluster.member(observer).nodeId() + " lists " + member + " " + status, DETECTION, () -> {
-            JsonNode seen = member(cluster, observer, member);
-            return seen != null && status.equals(seen.get("status").stringValue());
+            return status.equals(cluster.statusSeenBy(observer, member));
         });
-    }
-
-    private JsonNode member(LocalCluster cluster, int observer, String member) {
-        try {
-            LocalCluster.Member node = cluster.member(observer);
-            String token = Files.readString(node.dataDirectory().resolve("admin.token"), StandardCharsets.UTF_8).trim();
-            JsonNode members = http.getWithToken(node.apiUrl() + "/v1/admin/cluster/members", token).json().get("members");
-            for (JsonNode each : members) {
-                if (each.get("id").stringValue().equals(member)) {
-                    return each;
-                }
-            }
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private static boolean iptables(String... arguments) {

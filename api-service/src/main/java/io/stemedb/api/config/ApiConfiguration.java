@@ -127,16 +127,12 @@ public class ApiConfiguration {
         return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
     }
 
-    /** After the security filters (order -100): an unauthenticated request is refused without reading its body. */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(
             ApiProperties properties, MeterRegistry registry) {
         ApiProperties.Limits limits = properties.limits();
-        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new RequestLimitsFilter(
-                "api-service", limits.maxRequestBody().toBytes(), limits.maxUriLength(),
-                java.util.Set.of(io.stemedb.api.admin.AdminController.IMPORT_PATH), registry));
-        registration.setOrder(0);
-        return registration;
+        return RequestLimitsFilter.registration("api-service", limits.maxRequestBody().toBytes(), limits.maxUriLength(),
+                registry);
     }
 
     @Bean

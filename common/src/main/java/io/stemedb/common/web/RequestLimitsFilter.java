@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -27,28 +28,36 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
 
+    /** The admin import: streamed and checked line by line, so exempt from the body limit. */
+    public static final String ADMIN_IMPORT_PATH = "/v1/admin/import-assertions";
+
     private final long maxBodyBytes;
     private final int maxUriLength;
-    private final java.util.Set<String> streamedPaths;
     private final Counter bodyTooLarge;
     private final Counter uriTooLong;
     private final Counter malformedQueries;
 
-    /**
-     * @param streamedPaths  paths whose bodies are streamed and checked record by record (the
-     *                       admin import), exempt from the body limit
-     */
-    public RequestLimitsFilter(String service, long maxBodyBytes, int maxUriLength, java.util.Set<String> streamedPaths,
-            MeterRegistry registry) {
+    public RequestLimitsFilter(String service, long maxBodyBytes, int maxUriLength, MeterRegistry registry) {
         this.maxBodyBytes = maxBodyBytes;
         this.maxUriLength = maxUriLength;
-        this.streamedPaths = java.util.Set.copyOf(streamedPaths);
         this.bodyTooLarge = counter(registry, service, "body");
         this.uriTooLong = counter(registry, service, "uri");
         this.malformedQueries = Counter.builder("stemedb.requests.malformed")
                 .description("Requests refused before any work because their query string is not percent-encoded UTF-8")
                 .tag("service", service)
                 .register(registry);
+    }
+
+    /**
+     * The filter registered after Spring Security's chain (order -100), so an unauthenticated
+     * request is refused without its body being read.
+     */
+    public static FilterRegistrationBean<RequestLimitsFilter> registration(String service, long maxBodyBytes, int maxUriLength,
+            MeterRegistry registry) {
+        FilterRegistrationBean<RequestLimitsFilter> registration =
+                new FilterRegistrationBean<>(new RequestLimitsFilter(service, maxBodyBytes, maxUriLength, registry));
+        registration.setOrder(0);
+        return registration;
     }
 
     private static Counter counter(MeterRegistry registry, String service, String limit) {
@@ -69,14 +78,14 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
                     "the URI has " + uriLength + " characters; the limit is " + maxUriLength);
             return;
         }
-        if (streamedPaths.contains(request.getRequestURI())) {
-            chain.doFilter(request, response);
-            return;
-        }
         String malformed = malformedQuery(request.getQueryString());
         if (malformed != null) {
             malformedQueries.increment();
             refuse(request, response, 400, "Bad Request", "malformed_query", malformed);
+            return;
+        }
+        if (ADMIN_IMPORT_PATH.equals(request.getRequestURI())) {
+            chain.doFilter(request, response);
             return;
         }
         long declared = request.getContentLengthLong();

@@ -19,11 +19,8 @@ public class ProxyClientConfiguration {
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<io.stemedb.common.web.RequestLimitsFilter> requestLimitsFilter(
             GatewayProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
-        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
-                new io.stemedb.common.web.RequestLimitsFilter("gateway-service", properties.maxRequestBody().toBytes(),
-                        properties.maxUriLength(), java.util.Set.of("/v1/admin/import-assertions"), registry));
-        registration.setOrder(0); // after the security filters (-100)
-        return registration;
+        return io.stemedb.common.web.RequestLimitsFilter.registration("gateway-service", properties.maxRequestBody().toBytes(),
+                properties.maxUriLength(), registry);
     }
 
     @Bean

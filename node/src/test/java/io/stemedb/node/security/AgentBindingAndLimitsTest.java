@@ -224,6 +224,24 @@ class AgentBindingAndLimitsTest {
         return "{\"concept_path\":\"" + concept + "\",\"predicate\":\"p\",\"value\":1,\"agent_id\":\"" + agent + "\"}";
     }
 
+    /**
+     * Refusals are counted in StemeDB's own series on both ports, and Spring Security's
+     * per-filter observations stay off (they cost about a third of a proxied write's CPU on the
+     * gateway; docs/benchmarks.md).
+     */
+    @Test
+    void refusalsAreCountedWithoutSpringSecurityObservations() throws Exception {
+        for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+            assertThat(TestHttp.anonymous().send("POST", base + "/v1/assert", assertion("obs/a", "agent-w"), JSON, null)
+                    .status()).isEqualTo(401);
+            assertThat(post(base, "/v1/assert", assertion("obs/b", "agent-w"), TestPrincipals.WRITER).status()).isIn(200, 201);
+        }
+        String scrape = http.get(node.apiUrl() + "/metrics").raw().body();
+        assertThat(scrape).contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"api-service\"}")
+                .contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"gateway-service\"}");
+        assertThat(scrape.lines().filter(line -> line.startsWith("spring_security_"))).isEmpty();
+    }
+
     private double metric(String series) throws Exception {
         for (String line : http.get(node.apiUrl() + "/metrics").raw().body().split("\n")) {
             if (line.startsWith(series + " ")) {

@@ -2,6 +2,10 @@ package io.stemedb.node.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemedb.common.security.KeyDigest;
+import io.stemedb.common.security.KeyEntry;
+import io.stemedb.common.security.KeysFile;
+import io.stemedb.common.security.Role;
 import io.stemedb.node.embedded.EmbeddedNode;
 import io.stemedb.node.embedded.NodeSettings;
 import io.stemedb.node.testing.FreePorts;
@@ -15,7 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,19 +161,14 @@ class AgentBindingAndLimitsTest {
 
     @Test
     void keysAddedToTheKeysFileWorkWithoutARestartAndRevokedOnesStop() throws Exception {
-        Path keys = data.resolve("keys");
-        String original = Files.readString(keys);
-        String key = io.stemedb.common.security.KeyDigest.generateKey();
-        io.stemedb.common.security.KeysFile.append(keys, new io.stemedb.common.security.KeyEntry("late",
-                java.util.EnumSet.of(io.stemedb.common.security.Role.READER), null,
-                io.stemedb.common.security.KeyDigest.sha256Hex(key)));
+        String original = Files.readString(data.resolve("keys"));
+        String key = addReaderKey("late");
         String query = "{\"concept_path\":\"bind/own\"}";
         for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
             TestHttp.await("the added key works on " + base, Duration.ofSeconds(20),
                     () -> status(base, query, key) == 200);
         }
-        Files.writeString(keys, original);
-        Files.setLastModifiedTime(keys, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+        restoreKeys(original, Duration.ofSeconds(5));
         for (String base : new String[] {node.apiUrl(), node.gatewayUrl()}) {
             TestHttp.await("the revoked key is refused on " + base, Duration.ofSeconds(20),
                     () -> status(base, query, key) == 401);
@@ -176,12 +178,8 @@ class AgentBindingAndLimitsTest {
 
     @Test
     void aWatchFeedEndsWhenTheKeyThatOpenedItIsRevoked() throws Exception {
-        Path keys = data.resolve("keys");
-        String original = Files.readString(keys);
-        String key = io.stemedb.common.security.KeyDigest.generateKey();
-        io.stemedb.common.security.KeysFile.append(keys, new io.stemedb.common.security.KeyEntry("watcher",
-                java.util.EnumSet.of(io.stemedb.common.security.Role.READER), null,
-                io.stemedb.common.security.KeyDigest.sha256Hex(key)));
+        String original = Files.readString(data.resolve("keys"));
+        String key = addReaderKey("watcher");
         TestHttp.await("the watcher's key works", Duration.ofSeconds(20),
                 () -> status(node.apiUrl(), "{\"concept_path\":\"x\"}", key) == 200);
         HttpResponse<java.util.stream.Stream<String>> feed = HttpClient.newHttpClient().send(
@@ -191,8 +189,7 @@ class AgentBindingAndLimitsTest {
         java.util.Iterator<String> lines = feed.body().iterator();
         assertThat(lines.next()).startsWith(":watching");
 
-        Files.writeString(keys, original);
-        Files.setLastModifiedTime(keys, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(7)));
+        restoreKeys(original, Duration.ofSeconds(7));
         java.util.concurrent.CompletableFuture<String> last = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             String lastLine = null;
             while (lines.hasNext()) {
@@ -206,6 +203,23 @@ class AgentBindingAndLimitsTest {
         String ending = last.get(30, java.util.concurrent.TimeUnit.SECONDS);
         feed.body().close();
         assertThat(ending).as("the feed ends, saying why").isEqualTo(":credential revoked");
+    }
+
+    /** Appends a new reader key (no agent) to the node's keys file; returns the key. */
+    private static String addReaderKey(String name) throws Exception {
+        String key = KeyDigest.generateKey();
+        KeysFile.append(data.resolve("keys"), new KeyEntry(name, EnumSet.of(Role.READER), null, KeyDigest.sha256Hex(key)));
+        return key;
+    }
+
+    /**
+     * Puts the keys file back as it was, dated {@code ahead} into the future so the node's reload,
+     * which looks at the modification time, sees a change even within the clock's resolution.
+     */
+    private static void restoreKeys(String original, Duration ahead) throws Exception {
+        Path keys = data.resolve("keys");
+        Files.writeString(keys, original);
+        Files.setLastModifiedTime(keys, FileTime.from(Instant.now().plus(ahead)));
     }
 
     private int status(String base, String query, String key) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.common.cluster.ClusterControl;
 import io.stemedb.membership.config.MembershipProperties;
+import io.stemedb.membership.swim.MemberChange;
 import io.stemedb.membership.swim.MemberStatus;
 import io.stemedb.membership.swim.MemberView;
 import io.stemedb.membership.swim.SwimConfig;
@@ -71,7 +72,10 @@ public final class SwimService implements ClusterControl, AutoCloseable {
                 swim.advertisedHost(), properties.seeds(), announced, config, this::changed);
     }
 
-    private void changed(MemberView member, MemberStatus previous, long now) {
+    /** On the protocol thread, for each change the node reports: logs the interesting ones, registers offset gauges. */
+    private void changed(MemberChange change) {
+        MemberView member = change.member();
+        MemberStatus previous = change.previous();
         if (previous != null && member.status() != MemberStatus.ALIVE) {
             log.warn("member {} ({}) is {} (was {})", member.id(), member.address(), member.status().apiName(),
                     previous.apiName());

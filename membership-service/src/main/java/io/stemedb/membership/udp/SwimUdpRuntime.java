@@ -1,11 +1,13 @@
 package io.stemedb.membership.udp;
 
+import io.stemedb.membership.swim.Envelope;
+import io.stemedb.membership.swim.MemberChange;
 import io.stemedb.membership.swim.MemberView;
 import io.stemedb.membership.swim.SwimCodec;
 import io.stemedb.membership.swim.SwimConfig;
-import io.stemedb.membership.swim.SwimListener;
 import io.stemedb.membership.swim.SwimMessage;
 import io.stemedb.membership.swim.SwimNode;
+import io.stemedb.membership.swim.SwimOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,16 +18,27 @@ import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge around {@link SwimNode}: a UDP socket and one thread that owns the node. The thread
- * waits for a datagram or the next 10 ms tick, hands datagrams to the node, ticks it, and sends
- * what it emits; nothing else touches the node, so the state machine needs no locks. After each
- * turn it publishes an immutable snapshot of the members for readers (HTTP, metrics).
+ * The edge around {@link SwimNode}: a UDP socket, the clocks, and one thread that owns the node.
+ * The thread waits for a datagram or the next 10 ms tick, hands datagrams to the node, ticks it,
+ * and after every input drains the node's {@link SwimOutput}: sends its messages, then tells the
+ * listener of its membership changes. Nothing else touches the node, so the state machine needs no
+ * locks. After each turn it publishes an immutable snapshot of the members for readers (HTTP,
+ * metrics).
+ *
+ * <p>Protocol time is {@link System#nanoTime()} in milliseconds (monotonic: a wall-clock step
+ * must not fire or stall timeouts); the node's wall clock, for clock-offset estimates only, is
+ * {@link System#currentTimeMillis()}.
  *
  * <p>Addresses are {@code host:port} strings, as the protocol gossips them.
  */
@@ -43,18 +56,20 @@ public final class SwimUdpRuntime implements AutoCloseable {
     private final AtomicLong datagramsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
-    private final java.util.Queue<java.util.function.Consumer<SwimNode>> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Consumer<MemberChange> listener;
+    private final Queue<Consumer<SwimNode>> tasks = new ConcurrentLinkedQueue<>();
     private volatile List<MemberView> members = List.of();
     private volatile long incarnation;
     private volatile boolean running = true;
 
     private SwimUdpRuntime(DatagramChannel channel, Selector selector, String nodeId, String selfAddress,
-            SwimConfig config, SwimListener listener) {
+            SwimConfig config, Consumer<MemberChange> listener) {
         this.channel = channel;
         this.selector = selector;
         this.selfAddress = selfAddress;
-        this.node = new SwimNode(nodeId, selfAddress, config, new Random(new SecureRandom().nextLong()), this::send,
-                listener);
+        this.listener = listener;
+        this.node = new SwimNode(nodeId, selfAddress, config, new Random(new SecureRandom().nextLong()),
+                System::currentTimeMillis);
         this.loop = new Thread(this::run, "swim-" + nodeId);
         this.loop.setDaemon(true);
     }
@@ -64,9 +79,10 @@ public final class SwimUdpRuntime implements AutoCloseable {
      * the seeds.
      *
      * @param advertiseHost the host others reach this node at (the bind address unless it is a wildcard)
+     * @param listener      told of every membership change, on the protocol thread (keep it quick)
      */
     public static SwimUdpRuntime start(String nodeId, InetSocketAddress bind, String advertiseHost, List<String> seeds,
-            Map<String, String> metadata, SwimConfig config, SwimListener listener) {
+            Map<String, String> metadata, SwimConfig config, Consumer<MemberChange> listener) {
         try {
             DatagramChannel channel = DatagramChannel.open();
             channel.bind(bind);
@@ -76,7 +92,9 @@ public final class SwimUdpRuntime implements AutoCloseable {
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             String self = advertiseHost + ":" + port;
             SwimUdpRuntime runtime = new SwimUdpRuntime(channel, selector, nodeId, self, config, listener);
+            // The loop thread does not run yet, so this thread may still drive the node.
             runtime.node.start(seeds, metadata, nowMillis());
+            runtime.flush();
             runtime.loop.start();
             log.info("SWIM member {} listening on udp {} (seeds {})", nodeId, self, seeds);
             return runtime;
@@ -110,13 +128,16 @@ public final class SwimUdpRuntime implements AutoCloseable {
                         continue;
                     }
                     node.receive(message, nowMillis());
+                    flush();
                 }
-                for (java.util.function.Consumer<SwimNode> task = tasks.poll(); task != null; task = tasks.poll()) {
+                for (Consumer<SwimNode> task = tasks.poll(); task != null; task = tasks.poll()) {
                     task.accept(node);
+                    flush();
                 }
                 long now = nowMillis();
                 if (now >= nextTick) {
                     node.tick(now);
+                    flush();
                     nextTick = now + TICK_MS;
                     members = List.copyOf(node.members());
                     incarnation = node.incarnation();
@@ -131,7 +152,24 @@ public final class SwimUdpRuntime implements AutoCloseable {
         }
     }
 
-    /** Called on the protocol thread only (the node's transport). */
+    /**
+     * Carries out what the node asked for since its last input: sends, then changes. Only on the
+     * thread that owns the node.
+     */
+    private void flush() {
+        SwimOutput output = node.drain();
+        for (Envelope envelope : output.messages()) {
+            send(envelope.address(), envelope.message());
+        }
+        for (MemberChange change : output.changes()) {
+            try {
+                listener.accept(change);
+            } catch (RuntimeException e) {
+                log.warn("SWIM membership listener failed on {}", change, e);
+            }
+        }
+    }
+
     private void send(String address, SwimMessage message) {
         byte[] datagram = SwimCodec.encode(message);
         int colon = address.lastIndexOf(':');
@@ -158,7 +196,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
 
     /** Removes a member (see {@link SwimNode#remove}); waits up to 2 s for the protocol thread. */
     public boolean remove(String id) {
-        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
         tasks.add(swim -> {
             boolean removed = swim.remove(id, nowMillis());
             // Readers see the member list published at each tick; publish now, before answering,
@@ -168,7 +206,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
         });
         selector.wakeup();
         try {
-            return done.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            return done.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the SWIM protocol thread did not answer: " + e, e);
         }
@@ -201,7 +239,7 @@ public final class SwimUdpRuntime implements AutoCloseable {
         return malformed.get();
     }
 
-    /** Leaves gracefully (tells the others) unless {@code crash} is set, then closes the socket. */
+    /** Leaves gracefully (tells the others) if {@code leave}, else just goes silent (a crash, to the others); then closes the socket. */
     public void stop(boolean leave) {
         if (!running) {
             return;
@@ -213,8 +251,14 @@ public final class SwimUdpRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (leave) {
+        if (leave && loop.isAlive()) {
+            // Driving the node from here while its thread still runs would race on its state.
+            log.warn("SWIM protocol thread did not stop within 2 s; leaving without a goodbye");
+        } else if (leave) {
+            // The loop thread has ended, so this thread may drive the node for the goodbye; the
+            // socket is still open for it.
             node.leave(nowMillis());
+            flush();
         }
         try {
             selector.close();

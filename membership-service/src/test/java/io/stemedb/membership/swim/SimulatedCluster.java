@@ -16,10 +16,18 @@ import java.util.Set;
  * late) and partitions. Every random choice, the network's and each node's, comes from the seed,
  * so a failing schedule replays exactly. Messages travel encoded with {@link SwimCodec}, which is
  * how gossip bytes are counted and the codec exercised.
+ *
+ * <p>Each node is driven like a real one: after every input (start, tick, receive) its
+ * {@link SwimOutput} is drained, its messages go into the simulated network and its changes are
+ * recorded as observations. Each node's wall clock is simulated too: virtual time from a fixed
+ * epoch plus a per-member skew ({@link #skewWallClock}), so clock-offset estimates are checkable.
+ * A test that calls an input on a {@link #node} directly must {@link #flush} it afterwards.
  */
 final class SimulatedCluster {
 
     static final long TICK_MS = 10;
+    /** Where the simulated wall clocks start (2026-09-21), so acks carry realistic wall times. */
+    static final long WALL_EPOCH_MILLIS = 1_790_000_000_000L;
 
     private final Random network;
     private final Map<String, SwimNode> nodes = new LinkedHashMap<>();
@@ -29,6 +37,7 @@ final class SimulatedCluster {
     private final Set<String> partitionedAway = new HashSet<>();
     private final List<Observation> observations = new ArrayList<>();
     private final Map<String, Long> bytesSent = new HashMap<>();
+    private final Map<String, Long> wallClockSkew = new HashMap<>();
     private double loss;
     private long now;
     private long order;
@@ -49,15 +58,17 @@ final class SimulatedCluster {
         for (int i = 0; i < size; i++) {
             String id = "m" + i;
             Random random = new Random(seed * 1_000_003L + i);
-            SwimNode node = new SwimNode(id, id, config, random, (address, message) -> send(id, address, message),
-                    (member, previous, at) -> observations.add(new Observation(id, member.id(), member.status(), at)));
+            SwimNode node = new SwimNode(id, id, config, random, () -> wallClock(id));
             nodes.put(id, node);
         }
         // Everyone joins through m0, a little apart, and every node ticks every TICK_MS.
         int i = 0;
         for (SwimNode node : nodes.values()) {
             long startAt = i++ * 7L;
-            schedule(startAt, () -> node.start(List.of("m0"), Map.of("role", "replica"), now));
+            schedule(startAt, () -> {
+                node.start(List.of("m0"), Map.of("role", "replica"), now);
+                flush(node);
+            });
             scheduleTicks(node, startAt);
         }
     }
@@ -68,10 +79,26 @@ final class SimulatedCluster {
             public void run() {
                 if (!crashed.contains(node.id())) {
                     node.tick(now);
+                    flush(node);
                 }
                 schedule(now + TICK_MS, this);
             }
         });
+    }
+
+    /** Carries out what {@code node} asked for since its last input. */
+    void flush(SwimNode node) {
+        SwimOutput output = node.drain();
+        for (Envelope envelope : output.messages()) {
+            send(node.id(), envelope.address(), envelope.message());
+        }
+        for (MemberChange change : output.changes()) {
+            observations.add(new Observation(node.id(), change.member().id(), change.member().status(), change.at()));
+        }
+    }
+
+    private long wallClock(String member) {
+        return WALL_EPOCH_MILLIS + now + wallClockSkew.getOrDefault(member, 0L);
     }
 
     private void send(String from, String to, SwimMessage message) {
@@ -88,6 +115,7 @@ final class SimulatedCluster {
             SwimNode target = nodes.get(to);
             if (target != null && !crashed.contains(to)) {
                 target.receive(SwimCodec.decode(wire, wire.length), now);
+                flush(target);
             }
         });
     }
@@ -117,6 +145,11 @@ final class SimulatedCluster {
     /** Every message to or from the member takes an extra {@code minMs}–{@code maxMs}. */
     void slowDown(String member, long minMs, long maxMs) {
         slow.put(member, new long[] {minMs, maxMs});
+    }
+
+    /** The member's wall clock runs {@code millis} ahead of the simulated time (behind if negative). */
+    void skewWallClock(String member, long millis) {
+        wallClockSkew.put(member, millis);
     }
 
     void partition(Set<String> side) {

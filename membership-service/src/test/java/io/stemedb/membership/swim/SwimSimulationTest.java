@@ -1,6 +1,7 @@
 package io.stemedb.membership.swim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,6 +78,33 @@ class SwimSimulationTest {
                 MEMBERS, loss * 100, seeds, percentile(detections, 50), percentile(detections, 90),
                 percentile(detections, 99), detections.get(detections.size() - 1),
                 suspicionsOfLiveMembers / (double) seeds, bytesPerMemberSecond);
+    }
+
+    /**
+     * NTP-style offsets under simulated clocks: one member's wall clock runs 3 s ahead, another's
+     * 1.5 s behind, and every member's estimate of every other's offset must be the difference of
+     * their skews, give or take half the asymmetry of a round trip (delays are 1-5 ms each way).
+     */
+    @Test
+    void clockOffsetEstimatesRecoverEachMembersWallClockSkew() {
+        Map<String, Long> skews = Map.of("m3", 3_000L, "m6", -1_500L);
+        for (long seed = 1; seed <= 20; seed++) {
+            SimulatedCluster cluster = new SimulatedCluster(seed, 10, SwimConfig.defaults(), 0.05);
+            skews.forEach(cluster::skewWallClock);
+            cluster.runUntil(60_000);
+            for (String observer : cluster.ids()) {
+                for (String member : cluster.ids()) {
+                    if (member.equals(observer)) {
+                        continue;
+                    }
+                    long expected = skews.getOrDefault(member, 0L) - skews.getOrDefault(observer, 0L);
+                    assertThat(cluster.node(observer).member(member).clockOffsetMillis())
+                            .as("seed %d: %s's estimate of %s's clock offset (expected %d ms)", seed, observer, member,
+                                    expected)
+                            .isNotNull().isCloseTo(expected, within(25L));
+                }
+            }
+        }
     }
 
     private static long firstDead(SimulatedCluster cluster, String observer, String member) {

@@ -2,16 +2,18 @@ package io.stemedb.membership.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stemedb.membership.swim.MemberChange;
 import io.stemedb.membership.swim.MemberStatus;
 import io.stemedb.membership.swim.MemberView;
 import io.stemedb.membership.swim.SwimConfig;
-import io.stemedb.membership.swim.SwimListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The protocol over real UDP sockets on loopback: three members converge; one stops without
  * leaving (a crash, as far as the others can tell) and is marked DOWN; it comes back on a new port
- * and is UP again with a higher incarnation.
+ * and is UP again with a higher incarnation. And a graceful leave: its goodbye goes out after the
+ * protocol thread has stopped, and the others mark the member DOWN without suspecting it first.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SwimUdpLoopbackTest {
@@ -51,9 +54,31 @@ class SwimUdpLoopbackTest {
         assertThat(a.malformedDatagrams()).isZero();
     }
 
+    @Test
+    void aGracefulLeaveIsSentAfterTheProtocolThreadStopsAndSeenAsDownWithoutSuspicion() throws Exception {
+        List<MemberChange> seenByA = new CopyOnWriteArrayList<>();
+        SwimUdpRuntime a = start("a", List.of(), seenByA::add);
+        SwimUdpRuntime b = start("b", List.of(a.address()));
+        await("a and b see each other UP", () -> allUp(a, 1) && allUp(b, 1));
+        assertThat(seenByA).as("the listener hears of b joining").anySatisfy(change -> {
+            assertThat(change.member().id()).isEqualTo("b");
+            assertThat(change.previous()).isNull();
+        });
+
+        b.stop(true);
+        await("b marked DOWN by a", () -> status(a, "b") == MemberStatus.DEAD);
+        assertThat(seenByA).as("b said goodbye: DOWN straight from UP, not after a suspicion timed out")
+                .filteredOn(change -> change.member().id().equals("b") && change.member().status() == MemberStatus.DEAD)
+                .singleElement().satisfies(change -> assertThat(change.previous()).isEqualTo(MemberStatus.ALIVE));
+    }
+
     private SwimUdpRuntime start(String id, List<String> seeds) {
+        return start(id, seeds, change -> {});
+    }
+
+    private SwimUdpRuntime start(String id, List<String> seeds, Consumer<MemberChange> listener) {
         SwimUdpRuntime runtime = SwimUdpRuntime.start(id, new InetSocketAddress("127.0.0.1", 0), "127.0.0.1", seeds,
-                Map.of("role", "replica"), config, SwimListener.NONE);
+                Map.of("role", "replica"), config, listener);
         running.add(runtime);
         return runtime;
     }

@@ -8,41 +8,48 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Reads durable entries in index order. Never returns an entry above the journal's durable index,
  * so a reader cannot hand out something a crash could take back.
  *
+ * <p>It knows the journal only through the shared {@link JournalQueue} (the open queue, its
+ * generation and read lock, where each index sits, the first index kept) and the
+ * {@link DurableIndex}. A cut or rebuild may replace the queue between two reads; the reader then
+ * finds its position again in the new one.
+ *
  * <p>Not thread-safe: Chronicle tailers are single-threaded, so the tailer is created on the first
  * {@link #next()} by the thread that reads.
  */
 public final class JournalReader implements AutoCloseable {
 
-    private final ChronicleJournal journal;
+    private final JournalQueue queue;
+    private final DurableIndex durable;
     private long nextIndex;
     private ExcerptTailer tailer;
     private long tailerGeneration;
     private boolean positioned;
 
-    JournalReader(ChronicleJournal journal, long fromIndex) {
-        this.journal = journal;
+    JournalReader(JournalQueue queue, DurableIndex durable, long fromIndex) {
+        this.queue = queue;
+        this.durable = durable;
         this.nextIndex = fromIndex;
     }
 
     /** The index {@link #next()} will return next. */
     public long nextIndex() {
-        return nextIndex == 0 ? Math.max(1, journal.firstIndex()) : nextIndex;
+        return nextIndex == 0 ? Math.max(1, queue.firstIndex()) : nextIndex;
     }
 
     /** The next durable entry, or null if there is none yet. */
     public JournalEntry next() {
-        if (journal.isClosed()) {
+        if (queue.isClosed()) {
             throw new JournalUnavailableException("journal is closed");
         }
-        if (nextIndex() > journal.durableIndex()) {
+        if (nextIndex() > durable.get()) {
             return null;
         }
-        journal.readLock().lock();
+        queue.readLock().lock();
         try {
-            if (journal.isClosed()) {
+            if (queue.isClosed()) {
                 throw new JournalUnavailableException("journal is closed");
             }
-            if (tailer != null && tailerGeneration != journal.generation()) {
+            if (tailer != null && tailerGeneration != queue.generation()) {
                 // The journal was cut and reopened: the old tailer belongs to a closed queue.
                 closeTailer();
             }
@@ -51,7 +58,7 @@ public final class JournalReader implements AutoCloseable {
             }
             return read();
         } finally {
-            journal.readLock().unlock();
+            queue.readLock().unlock();
         }
     }
 
@@ -75,7 +82,7 @@ public final class JournalReader implements AutoCloseable {
     }
 
     private boolean position() {
-        long first = journal.firstIndex();
+        long first = queue.firstIndex();
         if (first == 0) {
             return false;
         }
@@ -84,10 +91,10 @@ public final class JournalReader implements AutoCloseable {
         } else if (nextIndex < first) {
             throw new EntriesDeletedException(nextIndex, first);
         }
-        long chronicleIndex = journal.chronicleIndexOf(nextIndex);
+        long chronicleIndex = queue.chronicleIndexOf(nextIndex);
         if (tailer == null) {
-            tailer = journal.createTailer();
-            tailerGeneration = journal.generation();
+            tailer = queue.createTailer();
+            tailerGeneration = queue.generation();
         }
         if (chronicleIndex < 0 || !tailer.moveToIndex(chronicleIndex)) {
             throw new IllegalStateException("entry " + nextIndex + " is durable but cannot be located in the journal");
@@ -109,11 +116,11 @@ public final class JournalReader implements AutoCloseable {
     @Override
     public void close() {
         if (tailer != null) {
-            journal.readLock().lock();
+            queue.readLock().lock();
             try {
                 closeTailer();
             } finally {
-                journal.readLock().unlock();
+                queue.readLock().unlock();
             }
         }
     }

@@ -68,7 +68,7 @@ public final class SegmentCopy {
 
     private static Path onlySegmentIn(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(ChronicleJournal::isSegmentFile)
+            return files.filter(JournalDirectory::isSegmentFile)
                     .findFirst()
                     .orElseThrow(() -> new IOException("the rewritten segment is missing from " + directory));
         }

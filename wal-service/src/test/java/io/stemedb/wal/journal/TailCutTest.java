@@ -51,7 +51,7 @@ class TailCutTest {
         try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, events)) {
             assertThat(readAll(journal, 1)).extracting(JournalEntry::index).containsExactlyElementsOf(range(1, 45));
         }
-        try (Stream<Path> kept = Files.list(dir.resolve(ChronicleJournal.QUARANTINE_DIRECTORY))) {
+        try (Stream<Path> kept = Files.list(dir.resolve(JournalDirectory.QUARANTINE_DIRECTORY))) {
             assertThat(kept).as("the damaged original is kept for inspection").hasSize(1);
         }
     }

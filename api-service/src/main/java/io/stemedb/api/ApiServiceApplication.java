@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * other services' on a shared classpath.
  */
 @SpringBootApplication
-@org.springframework.context.annotation.Import({io.stemedb.common.security.ApiSecurityConfiguration.class,
-        io.stemedb.common.web.JsonContainerErrors.class})
+@org.springframework.context.annotation.Import({io.stemedb.http.security.ApiSecurityConfiguration.class,
+        io.stemedb.http.tomcat.JsonContainerErrors.class})
 public class ApiServiceApplication {
 
     public static final String CONFIG_NAME = "api-service";

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 
 /** The gateway-service: the cluster's HTTP entry on port 18181. */
 @SpringBootApplication
-@org.springframework.context.annotation.Import({io.stemedb.common.security.ApiSecurityConfiguration.class,
-        io.stemedb.common.web.JsonContainerErrors.class})
+@org.springframework.context.annotation.Import({io.stemedb.http.security.ApiSecurityConfiguration.class,
+        io.stemedb.http.tomcat.JsonContainerErrors.class})
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayServiceApplication {
 

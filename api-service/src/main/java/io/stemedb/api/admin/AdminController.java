@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class AdminController {
 
     /** Streamed line by line (each line held to the assertion limits), so exempt from the body-size limit. */
-    static final String IMPORT_PATH = io.stemedb.common.web.RequestLimitsFilter.ADMIN_IMPORT_PATH;
+    static final String IMPORT_PATH = io.stemedb.http.limits.RequestLimitsFilter.ADMIN_IMPORT_PATH;
 
     static final String JSON_LINES = "application/x-ndjson";
 

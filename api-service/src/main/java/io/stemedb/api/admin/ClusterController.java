@@ -27,9 +27,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/admin/cluster/members} (admin): the members as this node's membership sees them,
- * in the runbooks' shape. Where membership does not run in this process (a split deployment, for
- * now) the answer is this node alone.
+ * The cluster's admin endpoints on the api port (admin key; the gateway's {@code /admin/cluster/*}
+ * is the same implementation): {@code GET /v1/admin/cluster/members}, the members as this node's
+ * membership sees them, in the runbooks' shape; {@code POST /v1/admin/cluster/remove}; and
+ * {@code POST /v1/admin/cluster/restart-gossip}. Membership reaches this service through the
+ * embedded node's {@link ClusterViewHolder}; a standalone api-service has none, lists itself alone
+ * and answers the controls with 503 {@code membership_unavailable}.
  */
 @RestController
 public class ClusterController {
@@ -66,7 +69,8 @@ public class ClusterController {
     }
 
     /**
-     * @param assertionCount  known for this node; for others once they announce it (not yet)
+     * @param assertionCount  this node's own count; another member's as it last announced it over
+     *                        gossip (absent until it has)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Member(String id, String status, String role, Long assertionCount, String lastSeen, String gossipAddress,

@@ -1,7 +1,9 @@
 package io.stemedb.api.admin;
 
+import io.stemedb.common.validation.QuotedInput;
 import io.stemedb.api.index.AssertionIndex;
-import io.stemedb.api.write.JournalAppender;
+import io.stemedb.api.write.RecordJournal;
+import io.stemedb.api.write.WriteRequests;
 import io.stemedb.common.canonical.ContentHash;
 import io.stemedb.common.clock.HlcTimestamp;
 import io.stemedb.common.clock.HybridLogicalClock;
@@ -16,6 +18,7 @@ import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
 import io.stemedb.common.validation.JsonFields;
 import io.stemedb.common.validation.JsonRequestReader;
+import io.stemedb.common.validation.NameSyntax;
 import io.stemedb.common.validation.ValidationLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,18 +47,20 @@ public class ImportService {
     private static final Set<String> META = Set.of("type", "id", "timestamp", "term", "index", "retracted", "net_votes");
 
     private final AssertionIndex index;
-    private final JournalAppender journal;
+    private final RecordJournal journal;
     private final HybridLogicalClock clock;
     private final AssertionRequestReader assertions;
     private final JsonRequestReader json;
     private final int maxLineBytes;
+    private final ValidationLimits limits;
 
-    public ImportService(AssertionIndex index, JournalAppender journal, HybridLogicalClock clock, ValidationLimits limits) {
+    public ImportService(AssertionIndex index, RecordJournal journal, HybridLogicalClock clock, ValidationLimits limits) {
         this.index = index;
         this.journal = journal;
         this.clock = clock;
         this.assertions = new AssertionRequestReader(limits);
         this.json = new JsonRequestReader(limits);
+        this.limits = limits;
         // A line holds one value plus its fields; anything much longer is not a record.
         this.maxLineBytes = limits.maxValueBytes() * 2 + 16 * 1024;
     }
@@ -74,13 +79,16 @@ public class ImportService {
                 continue;
             }
             report.line();
-            if (line.length() > maxLineBytes) {
-                throw lineError(number, "is longer than " + maxLineBytes + " characters", report);
-            }
             LogRecord record;
             try {
+                if (line.length() > maxLineBytes) {
+                    throw InvalidRequestException.of(FieldError.WHOLE_BODY, "is longer than " + maxLineBytes + " characters");
+                }
                 record = parse(json.readObject(line.getBytes(StandardCharsets.UTF_8)));
             } catch (InvalidRequestException e) {
+                // What came before the bad line is valid: store it, so that the answer is true
+                // and a rerun after fixing the line skips it (ids are content hashes).
+                flush(batch, batchIds);
                 throw lineError(number, e.getMessage(), report);
             }
             String type = record.type();
@@ -111,7 +119,7 @@ public class ImportService {
 
     private void flush(List<LogRecord> batch, Set<String> batchIds) {
         if (!batch.isEmpty()) {
-            journal.append(batch);
+            journal.append(batch, true);
             batch.clear();
             batchIds.clear();
         }
@@ -132,7 +140,7 @@ public class ImportService {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        String claimedId = line.hasNonNull("id") ? line.get("id").asString() : null;
+        String claimedId = optionalText(line, "id");
         LogRecord record = switch (type) {
             case "assertion" -> {
                 ObjectNode content = (ObjectNode) line.deepCopy();
@@ -141,15 +149,16 @@ public class ImportService {
                 yield new Assertion(ContentHash.of(claim), claim, hlc, journal.term(), 0);
             }
             case "retraction" -> {
-                String assertionId = required(line, "assertion_id");
-                String agentId = required(line, "agent_id");
-                String reason = line.hasNonNull("reason") ? line.get("reason").asString() : "";
+                String assertionId = assertionId(line);
+                String agentId = agentId(line);
+                String reason = optionalText(line, "reason");
+                reason = reason == null ? "" : reason;
                 yield new Retraction(ContentHash.ofRetraction(assertionId, agentId, reason), assertionId, agentId, reason,
                         hlc, journal.term(), 0);
             }
             case "vote" -> {
-                String assertionId = required(line, "assertion_id");
-                String agentId = required(line, "agent_id");
+                String assertionId = assertionId(line);
+                String agentId = agentId(line);
                 Long weight = JsonFields.wholeNumber(line, "weight", -1, 1, errors);
                 if (weight == null || weight == 0) {
                     throw InvalidRequestException.of("weight", "must be 1 or -1");
@@ -162,10 +171,11 @@ public class ImportService {
                 if (number == null) {
                     throw InvalidRequestException.of("number", "is required");
                 }
-                String label = line.hasNonNull("label") ? line.get("label").asString() : "";
+                String label = optionalText(line, "label");
+                label = label == null ? "" : label;
                 yield new Epoch(number, label, hlc, journal.term(), 0);
             }
-            default -> throw InvalidRequestException.of("type", "must be assertion, retraction, vote or epoch, was '" + type + "'");
+            default -> throw InvalidRequestException.of("type", "must be assertion, retraction, vote or epoch, was " + QuotedInput.of(type));
         };
         if (claimedId != null && !(record instanceof Epoch) && !claimedId.equals(idOf(record))) {
             throw InvalidRequestException.of("id", "does not match the record's content (expected " + idOf(record) + ")");
@@ -182,9 +192,44 @@ public class ImportService {
         return value;
     }
 
+    /** Held to the same rules as {@code /v1/retract} and {@code /v1/vote}: an import is no back door. */
+    private static String assertionId(JsonNode line) {
+        String id = required(line, "assertion_id");
+        String problem = WriteRequests.assertionIdProblem(id);
+        if (problem != null) {
+            throw InvalidRequestException.of("assertion_id", problem);
+        }
+        return id;
+    }
+
+    private String agentId(JsonNode line) {
+        String agentId = required(line, "agent_id");
+        NameSyntax.nameProblem(agentId, limits).ifPresent(problem -> {
+            throw InvalidRequestException.of("agent_id", problem);
+        });
+        return agentId;
+    }
+
+    /** A string member that may be absent or null; anything else is refused, as is text over the write paths' limit. */
+    private static String optionalText(JsonNode line, String field) {
+        List<FieldError> errors = new ArrayList<>();
+        String value = JsonFields.string(line, field, false, errors);
+        if (value != null && value.length() > WriteRequests.MAX_TEXT_CHARACTERS) {
+            errors.add(new FieldError(field, "must be at most " + WriteRequests.MAX_TEXT_CHARACTERS + " characters, was "
+                    + value.length()));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return value;
+    }
+
     private static InvalidRequestException lineError(long line, String message, ImportReport report) {
-        return InvalidRequestException.of("line " + line, message + "; " + report.imported().values().stream()
-                .mapToLong(Long::longValue).sum() + " records before it were imported (a rerun skips them)");
+        long stored = report.imported().values().stream().mapToLong(Long::longValue).sum();
+        long known = report.duplicates().values().stream().mapToLong(Long::longValue).sum();
+        return InvalidRequestException.of("line " + line, message + "; nothing from this line on was imported; the "
+                + stored + " new records before it were stored (" + known + " were already here), so a rerun from the"
+                + " start skips them");
     }
 
     private static String idOf(LogRecord record) {

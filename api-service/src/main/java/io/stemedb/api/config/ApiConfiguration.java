@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.admin.ImportService;
 import io.stemedb.api.health.NodeHealthService;
 import io.stemedb.api.security.AgentBinding;
-import io.stemedb.common.security.SecurityProblems;
-import io.stemedb.common.web.RequestLimitsFilter;
+import io.stemedb.http.security.SecurityProblems;
+import io.stemedb.http.body.ImportBodyFilter;
+import io.stemedb.http.limits.RequestLimitsFilter;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.api.query.QueryRequestReader;
@@ -125,6 +126,12 @@ public class ApiConfiguration {
     @Bean
     QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties) {
         return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
+    }
+
+    /** The admin import reads JSON Lines whatever type the client declared (see {@link ImportBodyFilter}). */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<ImportBodyFilter> importBodyFilter() {
+        return ImportBodyFilter.registration();
     }
 
     @Bean

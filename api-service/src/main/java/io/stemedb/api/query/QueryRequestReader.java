@@ -1,5 +1,6 @@
 package io.stemedb.api.query;
 
+import io.stemedb.common.validation.QuotedInput;
 import io.stemedb.api.query.lens.Lens;
 import io.stemedb.common.clock.HlcTimestamp;
 import io.stemedb.common.validation.FieldError;
@@ -100,7 +101,7 @@ public final class QueryRequestReader {
                 given.add(new AsOf(AsOf.Kind.TIMESTAMP, HlcTimestamp.parse(timestamp)));
             } catch (RuntimeException e) {
                 errors.add(new FieldError(AsOf.Kind.TIMESTAMP.field(),
-                        "must be an RFC 3339 instant such as 2026-11-26T10:00:00Z, was '" + timestamp + "'"));
+                        "must be an RFC 3339 instant such as 2026-11-26T10:00:00Z, was " + QuotedInput.of(timestamp)));
             }
         }
         if (given.size() > 1) {
@@ -130,7 +131,7 @@ public final class QueryRequestReader {
         if (lens.isPresent()) {
             return lens.get();
         }
-        errors.add(new FieldError(LENS, "unknown lens '" + name + "'; use one of " + Lens.wireNames()));
+        errors.add(new FieldError(LENS, "unknown lens " + QuotedInput.of(name) + "; use one of " + Lens.wireNames()));
         return null;
     }
 }

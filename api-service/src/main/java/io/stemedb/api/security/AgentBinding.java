@@ -1,8 +1,9 @@
 package io.stemedb.api.security;
 
-import io.stemedb.common.security.ApiKeyAuthentication;
-import io.stemedb.common.security.ApiPrincipal;
-import io.stemedb.common.security.SecurityProblems;
+import io.stemedb.common.validation.QuotedInput;
+import io.stemedb.http.security.ApiKeyAuthentication;
+import io.stemedb.http.security.ApiPrincipal;
+import io.stemedb.http.security.SecurityProblems;
 import io.stemedb.common.validation.AssertionRequestReader;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -36,8 +37,8 @@ public final class AgentBinding {
         if (!principal.mayActAs(agentId)) {
             problems.count(SecurityProblems.AGENT_MISMATCH);
             throw new AgentMismatchException(field, principal.agent() == null
-                    ? "key '" + principal.name() + "' is not bound to an agent and cannot write as '" + agentId + "'"
-                    : "key '" + principal.name() + "' writes as '" + principal.agent() + "', not as '" + agentId + "'");
+                    ? "key '" + principal.name() + "' is not bound to an agent and cannot write as " + QuotedInput.of(agentId)
+                    : "key '" + principal.name() + "' writes as '" + principal.agent() + "', not as " + QuotedInput.of(agentId));
         }
         return agentId;
     }

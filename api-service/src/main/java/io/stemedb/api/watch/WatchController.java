@@ -1,8 +1,9 @@
 package io.stemedb.api.watch;
 
-import io.stemedb.common.security.ApiKeyAuthentication;
-import io.stemedb.common.security.ApiPrincipal;
-import io.stemedb.common.security.KeyRing;
+import io.stemedb.common.validation.QuotedInput;
+import io.stemedb.http.security.ApiKeyAuthentication;
+import io.stemedb.http.security.ApiPrincipal;
+import io.stemedb.http.security.KeyRing;
 import org.springframework.security.core.context.SecurityContextHolder;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
@@ -78,7 +79,7 @@ public class WatchController {
             }
             return value;
         } catch (NumberFormatException e) {
-            errors.add(new FieldError(field, "must be a log index (a whole number, 0 or more), was '" + text + "'"));
+            errors.add(new FieldError(field, "must be a log index (a whole number, 0 or more), was " + QuotedInput.of(text)));
             return null;
         }
     }

@@ -28,7 +28,7 @@ public class AssertionWriter {
 
     private final AssertionIndex index;
     private final HybridLogicalClock clock;
-    private final JournalAppender journal;
+    private final RecordJournal journal;
     private final KeyedSerializer serializer = new KeyedSerializer();
     /** Written but perhaps not yet in the index, by id; pruned once the index has passed them. */
     private final java.util.concurrent.ConcurrentHashMap<String, Assertion> recent = new java.util.concurrent.ConcurrentHashMap<>();
@@ -36,7 +36,7 @@ public class AssertionWriter {
 
     private final WriteRateLimits limits;
 
-    public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, JournalAppender journal, WriteRateLimits limits) {
+    public AssertionWriter(AssertionIndex index, HybridLogicalClock clock, RecordJournal journal, WriteRateLimits limits) {
         this.limits = limits;
         this.index = index;
         this.clock = clock;
@@ -89,10 +89,22 @@ public class AssertionWriter {
         });
     }
 
-    /** The stored assertion with this id: in the index, or written and on its way there; else null. */
+    /**
+     * The stored assertion with this id: written and on its way to the index, or in the index;
+     * else null.
+     *
+     * <p>{@code recent} first, then the index: an entry leaves {@code recent} only once the index
+     * has applied it ({@link #pruneRecent}), so whichever moment a concurrent prune removes it,
+     * the index lookup that follows finds it. The other order has a gap: the index misses it, a
+     * prune removes it, {@code recent} misses it too, and a durable write is answered 500.
+     */
     private Assertion stored(String id) {
+        Assertion written = recent.get(id);
+        if (written != null) {
+            return written;
+        }
         AssertionState state = index.assertion(id);
-        return state != null ? state.assertion() : recent.get(id);
+        return state == null ? null : state.assertion();
     }
 
     /** The rate limits, per agent and for the node, for what this call really writes. */

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Also remembers the highest index it has acknowledged, so that queries on this node can wait
  * for the index to reach it: a client that got 201 and then queries sees its write.
  */
-public class JournalAppender {
+public class JournalAppender implements RecordJournal {
 
     private final WalClient wal;
     private final WalTailer tailer;
@@ -54,11 +54,13 @@ public class JournalAppender {
         }
     }
 
+    @Override
     public long term() {
         return term;
     }
 
     /** Refuses writes (503 {@code starting}) until the index has caught up with the journal. */
+    @Override
     public void requireCaughtUp() {
         if (!tailer.isCaughtUp()) {
             long target = tailer.catchUpTarget();
@@ -82,6 +84,7 @@ public class JournalAppender {
      * As {@link #append(List)}; with {@code awaitIndex} false the answer does not wait for the
      * local index (the caller must then not rely on the index holding the records yet).
      */
+    @Override
     public List<Long> append(List<? extends LogRecord> records, boolean awaitIndex) {
         requireCaughtUp();
         List<EntryToAppend> entries = new ArrayList<>(records.size());
@@ -127,6 +130,7 @@ public class JournalAppender {
     }
 
     /** The highest log index this node has acknowledged to a writer. */
+    @Override
     public long highestAcknowledgedIndex() {
         return highestAcknowledged.get();
     }

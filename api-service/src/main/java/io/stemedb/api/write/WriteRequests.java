@@ -27,7 +27,7 @@ public final class WriteRequests {
     static final String WEIGHT = "weight";
     static final String LABEL = "label";
     /** Longest retraction reason or epoch label, in characters. */
-    static final int MAX_TEXT_CHARACTERS = 1024;
+    public static final int MAX_TEXT_CHARACTERS = 1024;
 
     private final ValidationLimits limits;
     private final JsonRequestReader json;
@@ -101,7 +101,8 @@ public final class WriteRequests {
         String assertionId = assertionId(request, errors);
         String agentId = agentId(request, errors);
         Long weight = JsonFields.wholeNumber(request, WEIGHT, -1, 1, errors);
-        if (weight == null && !request.has(WEIGHT)) {
+        if (!request.hasNonNull(WEIGHT)) {
+            // Absent and null alike: a vote without a weight says nothing.
             errors.add(new FieldError(WEIGHT, "is required: 1 (agree) or -1 (disagree)"));
         } else if (weight != null && weight == 0) {
             errors.add(new FieldError(WEIGHT, "must be 1 (agree) or -1 (disagree), was 0"));

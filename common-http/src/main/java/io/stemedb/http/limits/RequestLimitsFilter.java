@@ -1,7 +1,8 @@
-package io.stemedb.common.web;
+package io.stemedb.http.limits;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.http.problem.Problem;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -14,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -162,11 +162,9 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title,
             String reason, String detail) throws IOException {
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         // The rest of an oversized body is not read; the connection cannot be reused after it.
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(ProblemJson.bytes(status, title, detail, request.getRequestURI(), reason));
+        Problem.of(status, title, detail).reason(reason).instance(request.getRequestURI()).writeTo(response);
     }
 
     /** A request whose (chunked) body was read into memory while checking its size. */

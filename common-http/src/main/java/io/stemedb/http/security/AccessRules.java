@@ -1,4 +1,4 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import jakarta.servlet.DispatcherType;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;

@@ -1,4 +1,4 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

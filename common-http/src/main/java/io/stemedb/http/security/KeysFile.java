@@ -1,4 +1,4 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,19 +1,19 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.common.validation.QuotedInput;
+import io.stemedb.http.problem.Problem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import io.stemedb.common.web.ProblemJson;
 
 /**
  * The 401 and 403 answers, as JSON problems like every other StemeDB error, each counted in
@@ -69,7 +69,7 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
     public void handle(HttpServletRequest request, HttpServletResponse response,
             org.springframework.security.web.firewall.RequestRejectedException cause) throws IOException {
         write(request, response, HttpServletResponse.SC_BAD_REQUEST, REJECTED_REQUEST,
-                "the request path is not allowed: " + cause.getMessage());
+                "the request's path or parameters are not allowed (" + QuotedInput.of(cause.getMessage()) + ")");
     }
 
     public void unauthorized(HttpServletRequest request, HttpServletResponse response, String reason, String detail)
@@ -89,10 +89,7 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
         if (response.isCommitted()) {
             return;
         }
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        String title = status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad Request";
-        response.getOutputStream().write(ProblemJson.bytes(status, title, detail, request.getRequestURI(), reason));
+        Problem.of(status, detail).reason(reason).instance(request.getRequestURI()).writeTo(response);
     }
 
     private Counter counter(String reason) {

@@ -1,4 +1,4 @@
-package io.stemedb.common.web;
+package io.stemedb.http.tomcat;
 
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;

@@ -1,11 +1,11 @@
-package io.stemedb.common.web;
+package io.stemedb.http.tomcat;
 
+import io.stemedb.http.problem.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 /**
@@ -21,10 +21,9 @@ public final class JsonErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        byte[] problem = ProblemJson.bytes(status, known != null ? known.getReasonPhrase() : "Error",
-                "the server refused the request before handling it (a malformed or disallowed request)", null,
-                "rejected_by_server");
+        byte[] problem = Problem.of(status, "the server refused the request before handling it (a malformed or disallowed request)")
+                .reason("rejected_by_server")
+                .toJson();
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());

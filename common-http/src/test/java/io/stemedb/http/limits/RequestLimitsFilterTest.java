@@ -1,4 +1,4 @@
-package io.stemedb.common.web;
+package io.stemedb.http.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

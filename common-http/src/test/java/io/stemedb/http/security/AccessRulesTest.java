@@ -1,8 +1,8 @@
-package io.stemedb.common.security;
+package io.stemedb.http.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemedb.common.security.AccessRules.Access;
+import io.stemedb.http.security.AccessRules.Access;
 import org.junit.jupiter.api.Test;
 
 class AccessRulesTest {

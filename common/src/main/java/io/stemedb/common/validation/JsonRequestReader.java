@@ -107,7 +107,7 @@ public final class JsonRequestReader {
 
     private static InvalidRequestException loneSurrogate(String pointer) {
         return InvalidRequestException.of(FieldError.WHOLE_BODY,
-                "string at JSON pointer '" + pointer + "' holds a lone UTF-16 surrogate, which has no UTF-8 form");
+                "string at JSON pointer " + QuotedInput.of(pointer) + " holds a lone UTF-16 surrogate, which has no UTF-8 form");
     }
 
     static boolean hasLoneSurrogate(String text) {

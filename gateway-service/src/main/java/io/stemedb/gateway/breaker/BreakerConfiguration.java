@@ -39,6 +39,8 @@ public class BreakerConfiguration {
             TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(own).bindTo(meters);
             return own;
         });
-        return new DownstreamBreakers(registry, properties.apiUri(), openFor);
+        GatewayProperties.AgentBreakerLimits limits = properties.agentBreakers();
+        AgentBreakers agents = new AgentBreakers(registry, limits.maxAgents(), limits.idleExpiry(), meters, System::nanoTime);
+        return new DownstreamBreakers(registry, agents, properties.apiUri(), openFor);
     }
 }

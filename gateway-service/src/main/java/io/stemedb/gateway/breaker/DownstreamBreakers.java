@@ -2,14 +2,12 @@ package io.stemedb.gateway.breaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.stemedb.http.problem.Problem;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -17,7 +15,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service
- * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent} names).
+ * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent}
+ * names; bounded and expiring, see {@link AgentBreakers}).
  * An unreachable downstream, or one answering 502/503/504, counts as a failure; when the failure
  * rate trips a breaker, calls through it get 503 at once ({@code reason: circuit_open}) instead of
  * piling up on timeouts, until half-open probes find the downstream well again.
@@ -29,11 +28,13 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
 
 
     private final CircuitBreakerRegistry registry;
+    private final AgentBreakers agents;
     private final String nodeBreaker;
     private final Duration openFor;
 
-    public DownstreamBreakers(CircuitBreakerRegistry registry, URI downstream, Duration openFor) {
+    public DownstreamBreakers(CircuitBreakerRegistry registry, AgentBreakers agents, URI downstream, Duration openFor) {
         this.registry = registry;
+        this.agents = agents;
         this.nodeBreaker = "node:" + downstream;
         this.openFor = openFor;
     }
@@ -42,7 +43,7 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
     public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
         CircuitBreaker node = registry.circuitBreaker(nodeBreaker);
         String agentId = io.stemedb.gateway.security.RequestAgent.of(request);
-        CircuitBreaker agent = agentId == null || agentId.isBlank() ? null : registry.circuitBreaker("agent:" + agentId);
+        CircuitBreaker agent = agentId == null || agentId.isBlank() ? null : agents.of(agentId);
         if (!node.tryAcquirePermission()) {
             return open(node);
         }
@@ -108,14 +109,11 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
     }
 
     private ServerResponse problem(HttpStatus status, String reason, String detail, String breaker) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle("Service unavailable");
-        problem.setProperty("reason", reason);
-        problem.setProperty("circuit_breaker", breaker);
-        return ServerResponse.status(status)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, openFor.toSeconds())))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return Problem.of(status.value(), "Service unavailable", detail)
+                .reason(reason)
+                .with("circuit_breaker", breaker)
+                .retryAfter(openFor.toSeconds())
+                .toServerResponse();
     }
 
     /** A downstream answer that counts as a failure (502/503/504). */

@@ -11,9 +11,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /cluster/members} on the gateway, the runbooks' view of the cluster:
- * {@code {"members":[{"id","status","role","last_seen",…}]}}, from the membership of the node
- * this gateway runs in. (Assertion counts per member, and the gateway's own view in a split
- * deployment, come with issue #7.)
+ * {@code {"members":[{"id","status","role","assertion_count","last_seen",…}]}}, from the membership
+ * of the embedded node this gateway runs in (assertion counts as each member announces them over
+ * gossip). A gateway run as its own process has no membership to read yet: it lists no members,
+ * and {@code /cluster/health} counts it as a cluster of one.
  */
 @RestController
 public class ClusterMembersController {

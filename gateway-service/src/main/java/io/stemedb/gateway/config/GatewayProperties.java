@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRequestBody         a request body (413 above it, before it is proxied); the admin
  *                               import is streamed and exempt; default 16MB
  * @param maxUriLength           path and query string, in characters (414 above it); default 4096
+ * @param agentBreakers          how many per-agent circuit breakers are kept, and for how long
  */
 @ConfigurationProperties("stemedb.gateway")
 public record GatewayProperties(
@@ -21,7 +22,8 @@ public record GatewayProperties(
         @DefaultValue("256") int maxConnectionsPerNode,
         @DefaultValue RateLimits rateLimits,
         @DefaultValue("16MB") org.springframework.util.unit.DataSize maxRequestBody,
-        @DefaultValue("4096") int maxUriLength) {
+        @DefaultValue("4096") int maxUriLength,
+        @DefaultValue AgentBreakerLimits agentBreakers) {
 
     /**
      * @param perEndpoint         requests per second per endpoint path (e.g. {@code /v1/query: 500});
@@ -29,4 +31,11 @@ public record GatewayProperties(
      * @param perAgent            requests per second per {@code X-Agent-Id}; 0 = unlimited; default 0
      */
     public record RateLimits(java.util.Map<String, Long> perEndpoint, @DefaultValue("0") long perAgent) {}
+
+    /**
+     * @param maxAgents   per-agent breakers tracked at once (each has its own metric series); the
+     *                    least recently used closed one is dropped to make room; default 1000
+     * @param idleExpiry  a closed breaker unused this long is dropped; default 10m
+     */
+    public record AgentBreakerLimits(@DefaultValue("1000") int maxAgents, @DefaultValue("10m") java.time.Duration idleExpiry) {}
 }

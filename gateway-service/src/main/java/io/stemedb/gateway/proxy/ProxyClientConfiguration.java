@@ -15,11 +15,17 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ProxyClientConfiguration {
 
+    /** The admin import is passed on as JSON Lines whatever type the client declared. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<io.stemedb.http.body.ImportBodyFilter> importBodyFilter() {
+        return io.stemedb.http.body.ImportBodyFilter.registration();
+    }
+
     /** Oversized requests are refused here, before a connection to the api-service is used for them. */
     @Bean
-    org.springframework.boot.web.servlet.FilterRegistrationBean<io.stemedb.common.web.RequestLimitsFilter> requestLimitsFilter(
+    org.springframework.boot.web.servlet.FilterRegistrationBean<io.stemedb.http.limits.RequestLimitsFilter> requestLimitsFilter(
             GatewayProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
-        return io.stemedb.common.web.RequestLimitsFilter.registration("gateway-service", properties.maxRequestBody().toBytes(),
+        return io.stemedb.http.limits.RequestLimitsFilter.registration("gateway-service", properties.maxRequestBody().toBytes(),
                 properties.maxUriLength(), registry);
     }
 

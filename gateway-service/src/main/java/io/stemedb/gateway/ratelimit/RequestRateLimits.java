@@ -5,14 +5,11 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.http.problem.Problem;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -71,19 +68,17 @@ public final class RequestRateLimits implements HandlerFilterFunction<ServerResp
         Counter.builder("stemedb.gateway.rate.limit.rejections")
                 .description("Requests the gateway refused with 429, by scope and endpoint")
                 .tag("scope", scope)
-                .tag("endpoint", path)
+                // Only paths an operator configured: a path is client input, and a tag per path
+                // would grow the metrics without bound.
+                .tag("endpoint", perEndpoint.containsKey(path) ? path : "other")
                 .register(registry)
                 .increment();
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-                detail + "; retry in " + seconds + " s");
-        problem.setTitle("Too many requests");
-        problem.setProperty("reason", "rate_limited");
-        problem.setProperty("scope", scope);
-        return ServerResponse.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return Problem.of(429, "Too many requests", detail + "; retry in " + seconds + " s")
+                .reason("rate_limited")
+                .with("scope", scope)
+                .retryAfter(seconds)
+                .toServerResponse();
     }
 
     private static Bucket bucket(long perSecond) {

@@ -1,8 +1,8 @@
 package io.stemedb.gateway.security;
 
-import io.stemedb.common.security.ApiKeyAuthentication;
-import io.stemedb.common.security.ApiPrincipal;
-import io.stemedb.common.security.Role;
+import io.stemedb.http.security.ApiKeyAuthentication;
+import io.stemedb.http.security.ApiPrincipal;
+import io.stemedb.http.security.Role;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -18,6 +18,8 @@ import org.springframework.web.servlet.function.ServerRequest;
 public final class RequestAgent {
 
     public static final String HEADER = "X-Agent-Id";
+    /** Longer than any agent id the api accepts: such a header names no agent. */
+    static final int MAX_HEADER_CHARACTERS = 256;
 
     private RequestAgent() {}
 
@@ -33,6 +35,9 @@ public final class RequestAgent {
             return principal.agent() != null ? principal.agent() : "key:" + principal.name();
         }
         String header = request.headers().firstHeader(HEADER);
+        if (header != null && header.length() > MAX_HEADER_CHARACTERS) {
+            return "key:" + principal.name();
+        }
         return header == null || header.isBlank() ? null : header;
     }
 }

@@ -2,9 +2,9 @@ package io.stemedb.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemedb.common.security.ApiKeyAuthentication;
-import io.stemedb.common.security.ApiPrincipal;
-import io.stemedb.common.security.Role;
+import io.stemedb.http.security.ApiKeyAuthentication;
+import io.stemedb.http.security.ApiPrincipal;
+import io.stemedb.http.security.Role;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

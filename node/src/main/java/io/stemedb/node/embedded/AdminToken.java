@@ -1,9 +1,9 @@
 package io.stemedb.node.embedded;
 
-import io.stemedb.common.security.KeyDigest;
-import io.stemedb.common.security.KeyEntry;
-import io.stemedb.common.security.KeysFile;
-import io.stemedb.common.security.Role;
+import io.stemedb.http.security.KeyDigest;
+import io.stemedb.http.security.KeyEntry;
+import io.stemedb.http.security.KeysFile;
+import io.stemedb.http.security.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -89,15 +89,109 @@ class ExportImportTest {
     }
 
     @Test
-    void aBadLineStopsTheImportAndNamesTheLine() throws Exception {
+    void aBadLineStoresEveryValidRecordBeforeItAndNothingFromItOn() throws Exception {
         try (EmbeddedNode node = start(target)) {
-            String body = "{\"type\":\"assertion\",\"concept_path\":\"x\",\"predicate\":\"p\",\"value\":1,"
-                    + "\"timestamp\":\"2026-11-26T10:00:00Z\"}\n{\"type\":\"assertion\",\"concept_path\":\"x//y\"}\n";
+            String token = token(target);
+            String body = line("bad-line/a", 1) + "\n" + line("bad-line/b", 2) + "\n" + line("bad-line/c", 3) + "\n"
+                    + "{\"type\":\"assertion\",\"concept_path\":\"bad-line//d\",\"predicate\":\"p\",\"value\":4,"
+                    + "\"timestamp\":\"2026-11-26T10:00:04Z\"}\n" + line("bad-line/e", 5) + "\n";
+            // As the split-brain runbook prints it: curl --data-binary, so a form content type.
             TestHttp.Response answer = http.post(node.apiUrl() + "/v1/admin/import-assertions", body,
-                    "application/x-ndjson", token(target));
-            assertThat(answer.status()).isEqualTo(400);
-            assertThat(answer.json().get("errors").get(0).get("field").stringValue()).isEqualTo("line 2");
+                    "application/x-www-form-urlencoded", token);
+            assertThat(answer.status()).as(answer.raw().body()).isEqualTo(400);
+            assertThat(answer.json().get("errors").get(0).get("field").stringValue()).isEqualTo("line 4");
+
+            // What the node holds, not what the message says.
+            assertThat(assertionCount(node)).isEqualTo(3);
+            assertThat(conceptsHeld(node, "bad-line/**")).containsExactly("bad-line/a", "bad-line/b", "bad-line/c");
+
+            String fixed = body.replace("bad-line//d", "bad-line/d");
+            TestHttp.Response rerun = http.post(node.apiUrl() + "/v1/admin/import-assertions", fixed,
+                    "application/x-www-form-urlencoded", token);
+            assertThat(rerun.status()).as(rerun.raw().body()).isEqualTo(200);
+            assertThat(rerun.json().get("imported").get("assertion").asInt()).isEqualTo(2);
+            assertThat(rerun.json().get("duplicates").get("assertion").asInt()).isEqualTo(3);
+            assertThat(assertionCount(node)).isEqualTo(5);
         }
+    }
+
+    @Test
+    void theImportTakesItsBodyWhateverTypeIsDeclaredOnBothPortsAndNeverEchoesIt() throws Exception {
+        try (EmbeddedNode node = start(target)) {
+            String token = token(target);
+            int value = 0;
+            List<String> types = java.util.Arrays.asList("application/x-www-form-urlencoded", "application/x-ndjson",
+                    "application/json", "text/plain", "application/octet-stream", null);
+            for (String base : List.of(node.apiUrl(), node.gatewayUrl())) {
+                for (String type : types) {
+                    value++;
+                    TestHttp.Response answer = http.send("POST", base + "/v1/admin/import-assertions",
+                            line("typed/v" + value, value) + "\n", type, token);
+                    assertThat(answer.status()).as(base + " with " + type + ": " + answer.raw().body()).isEqualTo(200);
+                    assertThat(answer.json().get("imported").get("assertion").asInt()).as(base + " " + type).isEqualTo(1);
+                }
+            }
+            assertThat(assertionCount(node)).isEqualTo(value);
+
+            String secret = "s3cr3t-".repeat(2_000);
+            String hostile = "{\"type\":\"assertion\",\"concept_path\":\"typed/x\",\"predicate\":\"" + secret
+                    + "\",\"value\":1,\"timestamp\":\"2026-11-26T10:00:00Z\",\"" + secret + "\":1}\n";
+            for (String base : List.of(node.apiUrl(), node.gatewayUrl())) {
+                TestHttp.Response refused = http.post(base + "/v1/admin/import-assertions", hostile,
+                        "application/x-www-form-urlencoded", token);
+                assertThat(refused.status()).isEqualTo(400);
+                assertThat(refused.json()).as("a JSON problem").isNotNull();
+                assertThat(refused.raw().body().length()).as("the answer is small").isLessThan(4_096);
+                assertThat(refused.raw().body()).doesNotContain("s3cr3t-".repeat(20));
+            }
+        }
+    }
+
+    @Test
+    void anExportSinceReadsUnixSecondsAndRefusesWhatLooksLikeMilliseconds() throws Exception {
+        try (EmbeddedNode node = start(target)) {
+            String token = token(target);
+            post(node.apiUrl(), "/v1/assert", "{\"concept_path\":\"since/early\",\"predicate\":\"p\",\"value\":1}");
+            Thread.sleep(1_100);
+            long seconds = java.time.Instant.now().getEpochSecond();
+            Thread.sleep(1_100);
+            post(node.apiUrl(), "/v1/assert", "{\"concept_path\":\"since/late\",\"predicate\":\"p\",\"value\":2}");
+
+            TestHttp.Response since = http.post(node.apiUrl() + "/v1/admin/export-assertions", "{\"since\":" + seconds + "}",
+                    "application/json", token);
+            assertThat(since.status()).as(since.raw().body()).isEqualTo(200);
+            assertThat(since.raw().body().lines()).hasSize(1).allMatch(record -> record.contains("since/late"));
+
+            TestHttp.Response fraction = http.post(node.apiUrl() + "/v1/admin/export-assertions",
+                    "{\"since\":" + seconds + ".5}", "application/json", token);
+            assertThat(fraction.raw().body().lines()).hasSize(1);
+
+            TestHttp.Response millis = http.post(node.apiUrl() + "/v1/admin/export-assertions",
+                    "{\"since\":" + seconds * 1000 + "}", "application/json", token);
+            assertThat(millis.status()).isEqualTo(400);
+            assertThat(millis.json().get("errors").get(0).get("field").stringValue()).isEqualTo("since");
+            assertThat(millis.json().get("errors").get(0).get("message").stringValue()).contains("milliseconds", "seconds");
+        }
+    }
+
+    private static String line(String conceptPath, int value) {
+        return "{\"type\":\"assertion\",\"concept_path\":\"" + conceptPath + "\",\"predicate\":\"p\",\"value\":" + value
+                + ",\"agent_id\":\"importer\",\"confidence\":0.5,\"timestamp\":\"2026-11-26T10:00:0" + (value % 10) + "Z\"}";
+    }
+
+    private long assertionCount(EmbeddedNode node) throws Exception {
+        TestHttp.Response health = http.get(node.apiUrl() + "/v1/health");
+        return health.json().get("assertion_count").asLong();
+    }
+
+    private List<String> conceptsHeld(EmbeddedNode node, String path) throws Exception {
+        TestHttp.Response history = http.postJson(node.apiUrl() + "/v1/query",
+                "{\"concept_path\":\"" + path + "\",\"lens\":\"history\"}");
+        List<String> concepts = new ArrayList<>();
+        for (JsonNode result : history.json().get("results")) {
+            concepts.add(result.get("concept_path").stringValue());
+        }
+        return concepts;
     }
 
     private EmbeddedNode start(Path data) {

@@ -2,10 +2,10 @@ package io.stemedb.node.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemedb.common.security.KeyDigest;
-import io.stemedb.common.security.KeyEntry;
-import io.stemedb.common.security.KeysFile;
-import io.stemedb.common.security.Role;
+import io.stemedb.http.security.KeyDigest;
+import io.stemedb.http.security.KeyEntry;
+import io.stemedb.http.security.KeysFile;
+import io.stemedb.http.security.Role;
 import io.stemedb.node.embedded.EmbeddedNode;
 import io.stemedb.node.embedded.NodeSettings;
 import io.stemedb.node.testing.FreePorts;

@@ -2,10 +2,11 @@ package io.stemedb.node.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stemedb.common.security.AccessRules.Access;
+import io.stemedb.http.security.AccessRules.Access;
 import io.stemedb.node.embedded.EmbeddedNode;
 import io.stemedb.node.embedded.NodeSettings;
 import io.stemedb.node.testing.FreePorts;
+import io.stemedb.node.testing.RouteTables;
 import io.stemedb.node.testing.TestHttp;
 import io.stemedb.node.testing.TestKeys;
 import java.nio.file.Path;
@@ -17,10 +18,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ApplicationContext;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
 /**
  * Every endpoint × {no credential, wrong role, right role}, on both public ports. The endpoints
@@ -73,8 +70,8 @@ class EndpointRoleMatrixTest {
         TestPrincipals.provision(data);
         try (EmbeddedNode node = TestKeys.start(new NodeSettings("matrix", data, "127.0.0.1", FreePorts.forNode(), null))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
-            List<String> api = routes(node.service("api-service"));
-            List<String> gateway = routes(node.service("gateway-service"));
+            List<String> api = RouteTables.routes(node.service("api-service"));
+            List<String> gateway = RouteTables.routes(node.service("gateway-service"));
             List<String> unclassified = new ArrayList<>();
             for (String endpoint : new TreeSet<>(concat(api, gateway))) {
                 if (!EXPECTED.containsKey(endpoint)) {
@@ -143,31 +140,6 @@ class EndpointRoleMatrixTest {
 
     private static String concretePath(String pattern) {
         return pattern.replace("{id}", "0".repeat(64)).replace("/**", "/liveness");
-    }
-
-    /** {@code METHOD pattern} for every request mapping a service's handler mappings hold. */
-    private static List<String> routes(ApplicationContext context) {
-        List<String> routes = new ArrayList<>();
-        for (RequestMappingInfoHandlerMapping mapping : context.getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
-            for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
-                if (info.getPathPatternsCondition() == null) {
-                    continue;
-                }
-                for (String pattern : info.getPathPatternsCondition().getPatternValues()) {
-                    if (pattern.equals("/error")) {
-                        continue; // Spring's error page: reached only by the container's error dispatch
-                    }
-                    var methods = info.getMethodsCondition().getMethods();
-                    if (methods.isEmpty()) {
-                        routes.add("GET " + pattern);
-                    }
-                    for (RequestMethod method : methods) {
-                        routes.add(method.name() + " " + pattern);
-                    }
-                }
-            }
-        }
-        return routes;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

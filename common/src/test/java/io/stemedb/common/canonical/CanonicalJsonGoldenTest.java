@@ -22,12 +22,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class CanonicalJsonGoldenTest {
 
+    /** How many vectors the file held when this test was written; it may only grow. */
+    static final int VECTORS_WRITTEN = 12;
+
     private final JsonRequestReader reader = new JsonRequestReader(ValidationLimits.defaults());
 
     @TestFactory
     Stream<DynamicTest> everyVectorCanonicalisesToItsGoldenText() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
-        for (JsonNode vector : load("/golden/canonical-json.json")) {
+        JsonNode vectors = load("/golden/canonical-json.json");
+        // An empty or truncated file must fail, not pass with nothing checked.
+        assertThat(vectors.isArray()).as("the golden file holds an array of vectors").isTrue();
+        assertThat(vectors.size()).as("golden vectors read").isGreaterThanOrEqualTo(VECTORS_WRITTEN);
+        for (JsonNode vector : vectors) {
             String input = vector.get("input").stringValue();
             String expected = vector.get("canonical").stringValue();
             tests.add(DynamicTest.dynamicTest(vector.get("note").stringValue(), () -> {
@@ -43,6 +50,7 @@ class CanonicalJsonGoldenTest {
 
     static JsonNode load(String resource) throws IOException {
         try (InputStream in = CanonicalJsonGoldenTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as("golden resource " + resource).isNotNull();
             return JsonMapper.builder().build().readTree(in);
         }
     }

@@ -1,0 +1,66 @@
+package io.stemedb.replication.consensus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TermRunsTest {
+
+    @Test
+    void eachIndexHasTheTermOfItsRunAndTheRunsStayFew() {
+        TermRuns log = new TermRuns();
+        for (long i = 1; i <= 1000; i++) {
+            log.append(i, i <= 400 ? 1 : i <= 900 ? 3 : 4);
+        }
+        assertThat(log.termAt(0)).isZero();
+        assertThat(log.termAt(400)).isEqualTo(1);
+        assertThat(log.termAt(401)).isEqualTo(3);
+        assertThat(log.termAt(1000)).isEqualTo(4);
+        assertThat(log.termAt(1001)).isEqualTo(-1);
+        assertThat(log.firstIndexOfTermAt(650)).isEqualTo(401);
+        assertThat(log.toString()).contains("1→1", "401→3", "901→4");
+    }
+
+    @Test
+    void aTruncationDropsTheSuffixAndItsRuns() {
+        TermRuns log = new TermRuns();
+        for (long i = 1; i <= 10; i++) {
+            log.append(i, i <= 5 ? 1 : 2);
+        }
+        log.truncateFrom(6);
+        assertThat(log.lastIndex()).isEqualTo(5);
+        assertThat(log.lastTerm()).isEqualTo(1);
+        log.append(6, 3);
+        assertThat(log.termAt(6)).isEqualTo(3);
+    }
+
+    @Test
+    void entriesFollowEachOtherAndTermsNeverGoBack() {
+        TermRuns log = new TermRuns();
+        log.append(1, 2);
+        assertThatThrownBy(() -> log.append(3, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> log.append(2, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void atLeastAsUpToDateMeansALaterLastTermOrTheSameAndNoShorter() {
+        TermRuns log = new TermRuns();
+        log.append(1, 1);
+        log.append(2, 2);
+        assertThat(log.isUpToDate(1, 3)).as("later last term, shorter").isTrue();
+        assertThat(log.isUpToDate(2, 2)).isTrue();
+        assertThat(log.isUpToDate(5, 1)).as("longer, older last term").isFalse();
+        assertThat(log.isUpToDate(1, 2)).isFalse();
+    }
+
+    @Test
+    void aLogCutByRetentionKnowsTheTermOfItsBase() {
+        TermRuns log = new TermRuns(100, 4);
+        assertThat(log.termAt(100)).isEqualTo(4);
+        assertThat(log.termAt(99)).isEqualTo(-1);
+        log.append(101, 5);
+        assertThat(log.lastTerm()).isEqualTo(5);
+        assertThatThrownBy(() -> log.truncateFrom(100)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

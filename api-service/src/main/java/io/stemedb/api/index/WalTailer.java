@@ -160,6 +160,8 @@ public class WalTailer implements SmartLifecycle {
         if (record != null) {
             clock.observe(record.hlc());
             index.apply(record);
+        } else if (LogRecordCodec.isConsensusEntry(entry.getTypeValue())) {
+            index.advanceTo(entry.getIndex()); // a term's no-op or a configuration: no record to index
         } else {
             // A type a newer version wrote: skip it here, but never silently.
             unknownEntries.increment();

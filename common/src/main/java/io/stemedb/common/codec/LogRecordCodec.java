@@ -74,8 +74,14 @@ public final class LogRecordCodec {
                 .toByteArray();
     }
 
+    /** Whether an entry of this type is the consensus's own (a term's no-op, a configuration), not a record. */
+    public static boolean isConsensusEntry(int entryType) {
+        return entryType == EntryType.ENTRY_TYPE_NOOP_VALUE || entryType == EntryType.ENTRY_TYPE_CONFIGURATION_VALUE;
+    }
+
     /**
-     * @return the record, or null for an entry type this version does not know (a newer writer)
+     * @return the record, or null for the consensus's own entries ({@link #isConsensusEntry}) and
+     *     for an entry type this version does not know (a newer writer)
      * @throws IllegalArgumentException if the payload does not parse; the journal's checksum has
      *     already passed, so this means a bug or a foreign journal, never a torn write
      */
@@ -98,7 +104,7 @@ public final class LogRecordCodec {
                     EpochRecord record = EpochRecord.parseFrom(payload);
                     yield new Epoch(record.getNumber(), record.getLabel(), record.getHlc(), term, index);
                 }
-                case ENTRY_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
+                case ENTRY_TYPE_NOOP, ENTRY_TYPE_CONFIGURATION, ENTRY_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
             };
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("entry " + index + " of type " + entryType + " does not parse", e);

@@ -29,11 +29,15 @@ public class WalConfiguration {
     ChronicleJournal chronicleJournal(WalProperties properties, WalMetrics metrics, MeterRegistry registry) {
         ChronicleJournal journal = ChronicleJournal.open(properties.dir(), new JournalOptions(
                 RollCycles.valueOf(properties.rollCycle()), properties.recovery().cutDamagedTail(),
-                properties.segmentMaxSize().toBytes()), metrics, SystemTimeProvider.INSTANCE);
+                properties.segmentMaxSize().toBytes(), properties.retention().keepTruncations()), metrics,
+                SystemTimeProvider.INSTANCE);
         // Present from start-up, so alerts on it see a series before the first failure.
         metrics.segmentOpened(journal.currentSegmentName(), false);
         Gauge.builder("stemedb.wal.last.durable.index", journal, ChronicleJournal::durableIndex)
                 .description("Highest journal index known to be on disk")
+                .register(registry);
+        Gauge.builder("stemedb.wal.commit.index", journal, ChronicleJournal::commitIndex)
+                .description("Commit index the consensus set (volatile: 0 after a restart until it is set again)")
                 .register(registry);
         return journal;
     }
@@ -63,6 +67,9 @@ public class WalConfiguration {
                 properties.logFsyncErrors(), properties.recovery().retryInterval()), metrics);
         Gauge.builder("stemedb.wal.fenced.term", committer, GroupCommitter::fencedTerm)
                 .description("Highest term the wal-service has been fenced at; appends of lower terms are refused")
+                .register(registry);
+        Gauge.builder("stemedb.wal.primary", committer, c -> c.isPrimary() ? 1 : 0)
+                .description("1 while the journal is in primary mode (takes term-0 appends), else 0")
                 .register(registry);
         Gauge.builder("stemedb.wal.writable", committer, c -> c.failure() == null ? 1 : 0)
                 .description("1 while the journal accepts appends, 0 after a write or fsync failure")

@@ -45,11 +45,14 @@ public record WalProperties(
      *                           it can restart from a snapshot, so until then nothing is deleted)
      * @param keepSegments       newest segments never deleted; default 2
      * @param checkInterval      time between retention passes; 0 disables retention; default 1m
+     * @param keepTruncations    truncations whose removed segments stay in {@code truncated/} (the
+     *                           older ones' files are deleted after each truncation); default 3
      */
     public record Retention(
             @DefaultValue("index") java.util.List<String> requiredConsumers,
             @DefaultValue("2") int keepSegments,
-            @DefaultValue("1m") Duration checkInterval) {}
+            @DefaultValue("1m") Duration checkInterval,
+            @DefaultValue("3") int keepTruncations) {}
 
     /**
      * @param cutDamagedTail  at start-up, cut a damaged entry in the newest segment and everything

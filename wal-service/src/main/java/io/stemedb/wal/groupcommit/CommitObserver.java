@@ -11,6 +11,9 @@ public interface CommitObserver {
     /** An attempt to bring the journal back after a failure succeeded ({@code true}) or not. */
     default void recoveryAttempted(boolean succeeded) {}
 
+    /** A replica append completed: {@code entries} written (and durable), {@code dropped} truncated first. */
+    default void replicaAppended(int entries, int dropped) {}
+
     /** Observes nothing (tools and tests). */
     CommitObserver NONE = new CommitObserver() {
         @Override

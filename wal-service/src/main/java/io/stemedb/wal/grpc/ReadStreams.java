@@ -9,6 +9,7 @@ import io.stemedb.wal.journal.ChronicleJournal;
 import io.stemedb.wal.journal.JournalEntry;
 import io.stemedb.wal.journal.EntriesDeletedException;
 import io.stemedb.wal.journal.JournalReader;
+import io.stemedb.wal.journal.JournalTruncatedException;
 import io.stemedb.wal.journal.JournalUnavailableException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Serves Read streams: each stream gets a thread (virtual on JDK 21+) with its own journal reader.
+ *
+ * <p>A stream with {@code committed_only} delivers nothing above the commit index (nor above the
+ * durable index) and waits for the commit index to move as a following stream waits for
+ * durability. A stream that had delivered an entry a truncation dropped ends with ABORTED; one
+ * that had not got that far carries on with the entries written in their place.
  *
  * <p>Flow control: a stream sends only while gRPC says the client can take more
  * ({@code isReady}); otherwise its thread parks until {@code onReady}. A slow reader therefore
@@ -57,7 +63,8 @@ public class ReadStreams implements SmartLifecycle {
         }
     }
 
-    void start(long fromIndex, boolean follow, int maxBatchEntries, StreamObserver<WalEntryBatch> observer) {
+    void start(long fromIndex, boolean follow, int maxBatchEntries, boolean committedOnly,
+            StreamObserver<WalEntryBatch> observer) {
         ServerCallStreamObserver<WalEntryBatch> stream = (ServerCallStreamObserver<WalEntryBatch>) observer;
         int batchLimit = maxBatchEntries <= 0 ? DEFAULT_BATCH_ENTRIES : Math.min(maxBatchEntries, MAX_BATCH_ENTRIES);
         if (!running) {
@@ -69,7 +76,7 @@ public class ReadStreams implements SmartLifecycle {
                     .withDescription("too many read streams (stemedb.wal.read.max-streams)").asRuntimeException());
             return;
         }
-        Session session = new Session(fromIndex, follow, batchLimit, stream);
+        Session session = new Session(fromIndex, follow, committedOnly, batchLimit, stream);
         // Handlers must be installed before this call returns to gRPC.
         stream.setOnReadyHandler(session::wake);
         stream.setOnCancelHandler(session::cancel);
@@ -106,15 +113,18 @@ public class ReadStreams implements SmartLifecycle {
 
         private final long fromIndex;
         private final boolean follow;
+        private final boolean committedOnly;
         private final ServerCallStreamObserver<WalEntryBatch> stream;
         private final int batchLimit;
         private volatile boolean cancelled;
         private volatile Thread thread;
 
-        Session(long fromIndex, boolean follow, int batchLimit, ServerCallStreamObserver<WalEntryBatch> stream) {
+        Session(long fromIndex, boolean follow, boolean committedOnly, int batchLimit,
+                ServerCallStreamObserver<WalEntryBatch> stream) {
             this.batchLimit = batchLimit;
             this.fromIndex = fromIndex;
             this.follow = follow;
+            this.committedOnly = committedOnly;
             this.stream = stream;
         }
 
@@ -133,8 +143,10 @@ public class ReadStreams implements SmartLifecycle {
         @Override
         public void run() {
             thread = Thread.currentThread();
-            try (JournalReader reader = journal.openReader(fromIndex)) {
+            try (JournalReader reader = journal.openReader(fromIndex, committedOnly)) {
                 stream(reader);
+            } catch (JournalTruncatedException e) {
+                endWith(Status.ABORTED.withDescription(e.getMessage()));
             } catch (JournalUnavailableException e) {
                 endWith(Status.UNAVAILABLE.withDescription(e.getMessage()));
             } catch (EntriesDeletedException e) {
@@ -163,16 +175,19 @@ public class ReadStreams implements SmartLifecycle {
                 }
                 JournalEntry entry = reader.next();
                 if (entry != null) {
-                    stream.onNext(batchFrom(entry, reader));
-                } else if (!follow && reader.nextIndex() > journal.durableIndex()) {
+                    WalEntryBatch batch = batchFrom(entry, reader);
+                    // Sent under the reader's lock: no truncation can drop these entries between
+                    // the check that they are still the journal's and the send.
+                    reader.deliver(() -> stream.onNext(batch));
+                } else if (!follow && reader.nextIndex() > reader.readableThrough()) {
                     stream.onCompleted();
                     return;
-                } else if (reader.nextIndex() <= journal.durableIndex()) {
+                } else if (reader.nextIndex() <= reader.readableThrough()) {
                     // Durable but not yet visible to this tailer (it is crossing into a new
                     // segment); look again shortly.
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 } else {
-                    journal.awaitDurable(reader.nextIndex(), pollNanos, TimeUnit.NANOSECONDS);
+                    reader.awaitReadable(pollNanos, TimeUnit.NANOSECONDS);
                 }
             }
         }

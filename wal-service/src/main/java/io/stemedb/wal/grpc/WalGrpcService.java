@@ -5,11 +5,20 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.stemedb.proto.wal.AppendRequest;
 import io.stemedb.proto.wal.AppendResponse;
+import io.stemedb.proto.wal.CommitIndexRequest;
+import io.stemedb.proto.wal.CommitIndexResponse;
 import io.stemedb.proto.wal.EntryToAppend;
 import io.stemedb.proto.wal.EntryType;
 import io.stemedb.proto.wal.FenceRequest;
 import io.stemedb.proto.wal.FenceResponse;
+import io.stemedb.proto.wal.HardStateRequest;
+import io.stemedb.proto.wal.HardStateResponse;
+import io.stemedb.proto.wal.PrimaryRequest;
+import io.stemedb.proto.wal.PrimaryResponse;
 import io.stemedb.proto.wal.ReadRequest;
+import io.stemedb.proto.wal.ReplicaAppendRequest;
+import io.stemedb.proto.wal.ReplicaAppendResponse;
+import io.stemedb.proto.wal.ReplicaEntry;
 import io.stemedb.proto.wal.RetainRequest;
 import io.stemedb.proto.wal.RetainResponse;
 import io.stemedb.proto.wal.StatusRequest;
@@ -18,20 +27,24 @@ import io.stemedb.proto.wal.WalEntry;
 import io.stemedb.proto.wal.WalEntryBatch;
 import io.stemedb.proto.wal.WalGrpc;
 import io.stemedb.wal.config.WalProperties;
-import io.stemedb.wal.fencing.StaleTermException;
+import io.stemedb.wal.fencing.HardState;
+import io.stemedb.wal.groupcommit.GroupCommitter;
+import io.stemedb.wal.groupcommit.ReplicaAppendResult;
+import io.stemedb.wal.journal.ChronicleJournal;
+import io.stemedb.wal.journal.DurablePosition;
+import io.stemedb.wal.journal.EntryToWrite;
+import io.stemedb.wal.journal.JournalEntry;
 import io.stemedb.wal.retention.RetentionFloors;
 import java.io.IOException;
-import io.stemedb.wal.groupcommit.GroupCommitter;
-import io.stemedb.wal.groupcommit.OverloadedException;
-import io.stemedb.wal.journal.ChronicleJournal;
-import io.stemedb.wal.journal.EntryToWrite;
-import io.stemedb.wal.journal.JournalUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 
-/** The wal-service's gRPC API (stemedb_wal.proto); errors are mapped to status codes here only. */
+/**
+ * The wal-service's gRPC API (stemedb_wal.proto); errors are mapped to status codes here and in
+ * {@link Statuses} only.
+ */
 @Service
 public class WalGrpcService extends WalGrpc.WalImplBase {
 
@@ -58,13 +71,9 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
         }
         List<EntryToWrite> entries = new ArrayList<>(request.getEntriesCount());
         for (EntryToAppend entry : request.getEntriesList()) {
-            if (entry.getType() == EntryType.ENTRY_TYPE_UNSPECIFIED || entry.getType() == EntryType.UNRECOGNIZED) {
-                response.onError(Status.INVALID_ARGUMENT.withDescription("entry without a known type").asRuntimeException());
-                return;
-            }
-            if (entry.getPayload().size() > maxEntryBytes) {
-                response.onError(Status.INVALID_ARGUMENT.withDescription("entry payload of " + entry.getPayload().size()
-                        + " bytes exceeds stemedb.wal.max-entry-size (" + maxEntryBytes + " bytes)").asRuntimeException());
+            String problem = entryProblem(entry.getType(), entry.getPayload());
+            if (problem != null) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
                 return;
             }
             entries.add(new EntryToWrite(entry.getTerm(), entry.getTypeValue(), entry.getPayload().toByteArray()));
@@ -74,10 +83,11 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
                 response.onNext(AppendResponse.newBuilder()
                         .setFirstIndex(result.firstIndex())
                         .setLastIndex(result.lastIndex())
+                        .setTerm(result.term())
                         .build());
                 response.onCompleted();
             } else {
-                response.onError(toStatus(error).asRuntimeException());
+                response.onError(Statuses.of(error).asRuntimeException());
             }
         });
     }
@@ -94,6 +104,81 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
         }
     }
 
+    /**
+     * A lower term than the fenced one changes nothing and is answered with the current hard state
+     * (like {@code Fence}): the caller sees a higher term in the answer and knows it is behind.
+     */
+    @Override
+    public void setHardState(HardStateRequest request, StreamObserver<HardStateResponse> response) {
+        HardState state;
+        try {
+            state = committer.setHardState(request.getTerm(), request.getVotedFor());
+        } catch (IOException e) {
+            response.onError(Status.UNAVAILABLE.withDescription("cannot persist the hard state: " + e)
+                    .asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            response.onError(Statuses.of(e).asRuntimeException());
+            return;
+        }
+        response.onNext(HardStateResponse.newBuilder().setTerm(state.term()).setVotedFor(state.votedFor()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void setPrimary(PrimaryRequest request, StreamObserver<PrimaryResponse> response) {
+        boolean primary;
+        try {
+            primary = committer.setPrimary(request.getTerm(), request.getPrimary());
+        } catch (RuntimeException e) {
+            response.onError(Statuses.of(e).asRuntimeException());
+            return;
+        }
+        response.onNext(PrimaryResponse.newBuilder().setPrimary(primary).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void replicaAppend(ReplicaAppendRequest request, StreamObserver<ReplicaAppendResponse> response) {
+        List<JournalEntry> entries = new ArrayList<>(request.getEntriesCount());
+        for (ReplicaEntry entry : request.getEntriesList()) {
+            String problem = entryProblem(entry.getType(), entry.getPayload());
+            if (problem == null && entry.getTerm() == 0) {
+                problem = "replica entry " + entry.getIndex() + " has term 0; replica entries keep their primary's term";
+            }
+            if (problem != null) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+                return;
+            }
+            entries.add(new JournalEntry(entry.getIndex(), entry.getTerm(), entry.getTypeValue(),
+                    entry.getPayload().toByteArray()));
+        }
+        CompletableFuture<ReplicaAppendResult> written;
+        try {
+            written = committer.replicaAppend(request.getTruncateFrom(), entries);
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        written.whenComplete((result, error) -> {
+            if (error == null) {
+                ReplicaAppendResponse.Builder answer = ReplicaAppendResponse.newBuilder().setLastIndex(result.lastIndex());
+                result.dropped().forEach(dropped -> answer.addDropped(toProto(dropped)));
+                response.onNext(answer.build());
+                response.onCompleted();
+            } else {
+                response.onError(Statuses.of(error).asRuntimeException());
+            }
+        });
+    }
+
+    @Override
+    public void setCommitIndex(CommitIndexRequest request, StreamObserver<CommitIndexResponse> response) {
+        long commitIndex = journal.raiseCommitIndex(request.getCommitIndex());
+        response.onNext(CommitIndexResponse.newBuilder().setCommitIndex(commitIndex).build());
+        response.onCompleted();
+    }
+
     @Override
     public void retain(RetainRequest request, StreamObserver<RetainResponse> response) {
         if (request.getConsumer().isBlank()) {
@@ -107,23 +192,30 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
 
     @Override
     public void read(ReadRequest request, StreamObserver<WalEntryBatch> response) {
-        readStreams.start(request.getFromIndex(), request.getFollow(), request.getMaxBatchEntries(), response);
+        readStreams.start(request.getFromIndex(), request.getFollow(), request.getMaxBatchEntries(),
+                request.getCommittedOnly(), response);
     }
 
     @Override
     public void getStatus(StatusRequest request, StreamObserver<StatusResponse> response) {
         String failure = committer.failure();
+        HardState hardState = committer.hardState();
+        DurablePosition durable = journal.durablePosition();
         response.onNext(StatusResponse.newBuilder()
                 .setFirstIndex(journal.firstIndex())
-                .setLastDurableIndex(journal.durableIndex())
+                .setLastDurableIndex(durable.index())
                 .setWritable(failure == null)
                 .setDetail(failure == null ? "" : failure)
-                .setFencedTerm(committer.fencedTerm())
+                .setFencedTerm(hardState.term())
+                .setVotedFor(hardState.votedFor())
+                .setPrimary(committer.isPrimary())
+                .setCommitIndex(journal.commitIndex())
+                .setLastTerm(durable.term())
                 .build());
         response.onCompleted();
     }
 
-    static WalEntry toProto(io.stemedb.wal.journal.JournalEntry entry) {
+    static WalEntry toProto(JournalEntry entry) {
         return WalEntry.newBuilder()
                 .setIndex(entry.index())
                 .setTerm(entry.term())
@@ -132,17 +224,14 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
                 .build();
     }
 
-    private static Status toStatus(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof JournalUnavailableException) {
-            return Status.UNAVAILABLE.withDescription(cause.getMessage());
+    private String entryProblem(EntryType type, ByteString payload) {
+        if (type == EntryType.ENTRY_TYPE_UNSPECIFIED || type == EntryType.UNRECOGNIZED) {
+            return "entry without a known type";
         }
-        if (cause instanceof StaleTermException) {
-            return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
+        if (payload.size() > maxEntryBytes) {
+            return "entry payload of " + payload.size() + " bytes exceeds stemedb.wal.max-entry-size ("
+                    + maxEntryBytes + " bytes)";
         }
-        if (cause instanceof OverloadedException) {
-            return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage());
-        }
-        return Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause);
+        return null;
     }
 }

@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * document per entry, framed by {@link EntryFrame}. This class owns the directory and wires the
  * parts that do the work: {@link JournalQueue} (the open queue shared by all of them),
  * {@link JournalRecovery} (what is kept at the open and after a failure), {@link SegmentWriter}
- * (appends, rotation, and the fsyncs an acknowledgement waits for), {@link SegmentRetention},
- * {@link JournalReader} and {@link DurableIndex}.
+ * (appends, rotation, and the fsyncs an acknowledgement waits for), {@link JournalTruncation}
+ * (a replica dropping its uncommitted suffix), {@link SegmentRetention}, {@link JournalReader},
+ * {@link DurableIndex} and {@link CommitIndex}.
  *
  * <h2>Threads</h2>
- * {@link #write}, {@link #force}, {@link #lastWrittenIndex} and {@link #recoverAfterFailure} belong
- * to one thread, the group committer; Chronicle appenders are single-threaded. The rebuild holds
- * the queue's write lock, so readers and retention wait while the queue is replaced. Readers
+ * {@link #write}, {@link #force}, {@link #lastWrittenIndex}, {@link #truncateFrom} and
+ * {@link #recoverAfterFailure} belong to one thread, the group committer; Chronicle appenders are
+ * single-threaded. The rebuild and the truncation hold the queue's write lock, so readers and
+ * retention wait while the queue is replaced. Readers
  * ({@link #openReader}) may run on any thread each, concurrently; {@link #deleteSegmentsBelow} on
  * one retention thread; the rest on any thread. {@link #close} comes after the writer has stopped.
  *
@@ -44,8 +46,11 @@ public final class ChronicleJournal implements AutoCloseable {
     private final FileLock lock;
     private final JournalQueue queue;
     private final DurableIndex durable = new DurableIndex(0);
+    private final CommitIndex commit = new CommitIndex();
+    private final OpenReaders readers = new OpenReaders();
     private final SegmentWriter writer;
     private final JournalRecovery recovery;
+    private final JournalTruncation truncation;
     private final SegmentRetention retention;
 
     private ChronicleJournal(Path directory, FileChannel lockChannel, FileLock lock, JournalOptions options,
@@ -55,7 +60,10 @@ public final class ChronicleJournal implements AutoCloseable {
         this.lock = lock;
         this.queue = new JournalQueue(directory, options.rollCycle(), wallClock);
         this.writer = new SegmentWriter(queue, events, options.maxSegmentBytes());
-        this.recovery = new JournalRecovery(queue, writer, durable, events, options.cutDamagedTail());
+        TailCut tailCut = new TailCut(queue, events);
+        this.recovery = new JournalRecovery(queue, writer, durable, readers, tailCut, options.cutDamagedTail(),
+                options.keepTruncations());
+        this.truncation = new JournalTruncation(queue, writer, durable, readers, tailCut, options.keepTruncations());
         this.retention = new SegmentRetention(queue);
     }
 
@@ -102,6 +110,7 @@ public final class ChronicleJournal implements AutoCloseable {
             }
             ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, options, time, events);
             try {
+                UnstartedSegment.removeFrom(directory);
                 journal.queue.open();
                 journal.recovery.recoverAtOpen();
             } catch (RuntimeException | IOException e) {
@@ -141,9 +150,31 @@ public final class ChronicleJournal implements AutoCloseable {
         recovery.rebuildAfterFailure();
     }
 
-    /** Declares everything up to {@code index} durable and wakes readers waiting for it. */
+    /**
+     * Drops every entry from {@code fromIndex} on, durably, and returns them in index order (see
+     * {@link JournalTruncation}): the durable index goes down to {@code fromIndex - 1}, the next
+     * write gets {@code fromIndex}, and open readers that returned a dropped entry fail with
+     * {@link JournalTruncatedException}. Writer thread only, with every written entry durable.
+     *
+     * @throws IOException if the disk refuses: the journal must be rebuilt
+     *     ({@link #recoverAfterFailure}), which finishes the truncation if it had begun moving files
+     */
+    public List<JournalEntry> truncateFrom(long fromIndex) throws IOException {
+        return truncation.truncateFrom(fromIndex);
+    }
+
+    /**
+     * Declares everything written, up to {@code index}, durable and wakes readers waiting for it.
+     * Writer thread only, after a successful {@link #force()}.
+     *
+     * @throws IllegalArgumentException unless {@code index} is the last index written
+     */
     public void publishDurable(long index) {
-        durable.advanceTo(index);
+        if (index != writer.lastWrittenIndex()) {
+            throw new IllegalArgumentException("publish the last written index (" + writer.lastWrittenIndex()
+                    + "), not " + index);
+        }
+        durable.advanceTo(index, writer.lastWrittenTerm());
     }
 
     /** The index the next successful write will get, minus one. Writer thread only. */
@@ -153,6 +184,25 @@ public final class ChronicleJournal implements AutoCloseable {
 
     public long durableIndex() {
         return durable.get();
+    }
+
+    /** The last durable entry's index and term, read together. */
+    public DurablePosition durablePosition() {
+        return durable.position();
+    }
+
+    /**
+     * Raises the commit index (never lowers it); committed-only readers return nothing above it.
+     * Not durable: 0 after every open.
+     *
+     * @return the commit index after the call
+     */
+    public long raiseCommitIndex(long index) {
+        return commit.raiseTo(index);
+    }
+
+    public long commitIndex() {
+        return commit.get();
     }
 
     /** The first index the journal holds, 0 while it is empty. */
@@ -181,11 +231,19 @@ public final class ChronicleJournal implements AutoCloseable {
      * @throws EntriesDeletedException if retention has deleted {@code fromIndex}
      */
     public JournalReader openReader(long fromIndex) {
+        return openReader(fromIndex, false);
+    }
+
+    /**
+     * As {@link #openReader(long)}; with {@code committedOnly} the reader also returns nothing
+     * above the commit index.
+     */
+    public JournalReader openReader(long fromIndex, boolean committedOnly) {
         long firstIndex = queue.firstIndex();
         if (fromIndex > 0 && fromIndex < firstIndex) {
             throw new EntriesDeletedException(fromIndex, firstIndex);
         }
-        return new JournalReader(queue, durable, fromIndex);
+        return new JournalReader(queue, durable, committedOnly ? commit : null, readers, fromIndex);
     }
 
     /**
@@ -210,6 +268,7 @@ public final class ChronicleJournal implements AutoCloseable {
         }
         queue.markClosed();
         durable.close();
+        commit.close();
         queue.writeLock().lock();
         try {
             writer.closeAppender();

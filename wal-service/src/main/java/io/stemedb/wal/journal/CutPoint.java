@@ -10,4 +10,6 @@ record CutPoint(int cycle, long sequence, Path segment, String reason, String de
 
     static final String DAMAGED = "damaged";
     static final String NOT_DURABLE = "not_durable";
+    /** Dropped on purpose: a replica's consensus replaced its uncommitted suffix. */
+    static final String TRUNCATED = "truncated";
 }

@@ -10,16 +10,20 @@ import java.util.stream.Stream;
 
 /**
  * What lives in a journal directory: Chronicle's segment files ({@code *.cq4}) and its metadata
- * file, the ownership lock, the quarantine of cut segments and the scratch space a cut rebuilds a
- * segment in.
+ * file, the ownership lock, the marker of a cut in progress, the quarantine of segments cut for
+ * damage, the segments a truncation removed, and the scratch space a cut rebuilds a segment in.
  */
 final class JournalDirectory {
 
     static final String LOCK_FILE = "wal.lock";
     static final String SEGMENT_SUFFIX = ".cq4";
     static final String QUEUE_METADATA_FILE = "metadata.cq4t";
-    /** Segments removed by a cut, kept for inspection and never read again. */
+    /** Segments removed by a cut of damaged or never-durable entries, kept for inspection and never read again. */
     static final String QUARANTINE_DIRECTORY = "quarantine";
+    /** Segments removed by a replica's truncation: no damage, kept briefly and pruned ({@link RemovedSegments}). */
+    static final String TRUNCATED_DIRECTORY = "truncated";
+    /** A cut in progress ({@link CutMarker}). */
+    static final String CUT_MARKER_FILE = "cut.pending";
     static final String SCRATCH_DIRECTORY = ".rewrite";
 
     private JournalDirectory() {}

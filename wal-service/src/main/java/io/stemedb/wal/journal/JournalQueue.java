@@ -20,17 +20,18 @@ import org.slf4j.LoggerFactory;
  * index sits in it.
  *
  * <h2>Replacing the queue</h2>
- * A cut or a failure rebuild closes the queue and opens a new one over the changed files. That
- * happens only under the {@linkplain #writeLock() write lock} (or during the open, before anyone
- * else has the journal), and every replacement changes the {@linkplain #generation() generation}.
+ * A cut, a truncation or a failure rebuild closes the queue and opens a new one over the changed
+ * files. That happens only under the {@linkplain #writeLock() write lock} (or during the open,
+ * before anyone else has the journal), and every replacement changes the
+ * {@linkplain #generation() generation}.
  * A reader holds the {@linkplain #readLock() read lock} while it touches a tailer, so the queue is
  * never closed underneath it, and recreates its tailer when the generation has moved.
  *
  * <h2>Positions</h2>
  * For every cycle (segment) that holds entries, the log index its sequence 0 has. The writer
  * thread adds to it without a lock (the map is concurrent); a scan rebuilds it (during the open,
- * or under the write lock in a rebuild) and retention removes from it under the write lock;
- * readers look it up under the read lock.
+ * or under the write lock in a rebuild), and retention and truncations remove from it under the
+ * write lock; readers look it up under the read lock.
  */
 final class JournalQueue {
 
@@ -171,6 +172,14 @@ final class JournalQueue {
         return new ArrayList<>(cycleByBaseIndex.entrySet());
     }
 
+    /**
+     * Forgets where entries from {@code index} on are, once a truncation removed them: every cycle
+     * whose first entry is at or above it. Write lock held.
+     */
+    void forgetPositionsFrom(long index) {
+        cycleByBaseIndex.tailMap(index, true).clear();
+    }
+
     /** Forgets the cycle whose first entry is {@code baseIndex}, once its segment is deleted. */
     void forgetCycle(long baseIndex) {
         cycleByBaseIndex.remove(baseIndex);
@@ -194,8 +203,10 @@ final class JournalQueue {
         closed = true;
     }
 
-    /** Closes the queue for good. Write lock held, after the appender is closed. */
-    /** Closes the queue, if one was ever opened (a failed open leaves none). */
+    /**
+     * Closes the queue for good, if one was ever opened (a failed open leaves none). Write lock
+     * held, after the appender is closed.
+     */
     void close() {
         if (queue != null) {
             queue.close();

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * rebuilt from the durable entries into a new file, fsynced and renamed into place, and the journal
  * continues from there.
  *
+ * <h2>A cut a crash interrupted</h2>
+ * Every cut leaves a {@link CutMarker} on disk while it moves files. When one is found (at the open,
+ * or by the rebuild after a truncation failed half-way), the journal is cut from the marker's index
+ * again, for the marker's reason, whatever else the scan would keep: the files may be anywhere
+ * between the old layout and the new one, and finishing the cut is what makes it all-or-nothing.
+ * If the durable index goes down doing so, open readers that returned a dropped entry are told.
+ *
  * <h2>Threads</h2>
  * {@link #recoverAtOpen()} runs on the opening thread before anyone else has the journal;
  * {@link #rebuildAfterFailure()} on the writer thread, under the write lock, so no reader touches
@@ -41,16 +49,20 @@ final class JournalRecovery {
     private final JournalQueue queue;
     private final SegmentWriter writer;
     private final DurableIndex durable;
+    private final OpenReaders readers;
     private final TailCut tailCut;
     private final boolean cutDamagedTail;
+    private final int keepTruncations;
 
-    JournalRecovery(JournalQueue queue, SegmentWriter writer, DurableIndex durable, JournalEvents events,
-            boolean cutDamagedTail) {
+    JournalRecovery(JournalQueue queue, SegmentWriter writer, DurableIndex durable, OpenReaders readers,
+            TailCut tailCut, boolean cutDamagedTail, int keepTruncations) {
         this.queue = queue;
         this.writer = writer;
         this.durable = durable;
-        this.tailCut = new TailCut(queue, events);
+        this.readers = readers;
+        this.tailCut = tailCut;
         this.cutDamagedTail = cutDamagedTail;
+        this.keepTruncations = keepTruncations;
     }
 
     /**
@@ -61,7 +73,7 @@ final class JournalRecovery {
      * @throws CorruptJournalException if an entry is damaged and may not be cut
      */
     void recoverAtOpen() throws IOException {
-        recover(Long.MAX_VALUE, false);
+        recover(Long.MAX_VALUE, false, true);
     }
 
     /**
@@ -79,7 +91,7 @@ final class JournalRecovery {
             }
             writer.abandon();
             queue.replaceAfterFailure();
-            recover(durable.get(), true);
+            recover(durable.get(), true, false);
         } catch (InternalError e) {
             // SIGBUS on a mapped page: the disk is still full.
             throw new IOException("the disk refused a write while rebuilding the journal: " + e.getMessage(), e);
@@ -94,25 +106,38 @@ final class JournalRecovery {
      *
      * @param rewriteTail rebuild the segment holding the last kept entry even when nothing needs to
      *     be cut (after a failed fsync its Chronicle metadata pages cannot be trusted)
+     * @param atOpen      the torn-tail rule applies to damage (at the open only: after a failure
+     *     the damage is in what was never made durable)
      */
-    private void recover(long keepThrough, boolean rewriteTail) throws IOException {
-        JournalScan scan = JournalScan.of(queue, keepThrough);
+    private void recover(long keepThrough, boolean rewriteTail, boolean atOpen) throws IOException {
+        Optional<CutMarker> interrupted = CutMarker.read(queue.directory());
+        String beyondReason = CutPoint.NOT_DURABLE;
+        if (interrupted.isPresent()) {
+            keepThrough = Math.min(keepThrough, interrupted.get().fromIndex() - 1);
+            beyondReason = interrupted.get().reason();
+            log.warn("journal {}: a cut from entry {} ({}) was interrupted; finishing it", queue.directory(),
+                    interrupted.get().fromIndex(), beyondReason);
+        }
+        JournalScan scan = JournalScan.of(queue, keepThrough, beyondReason);
         CutPoint cut = scan.cut();
         if (cut == null && rewriteTail && scan.lastIndex() > 0) {
             cut = scan.cutAfterLastEntry(CutPoint.NOT_DURABLE, "rebuilding the newest segment after a write or fsync failure");
         }
         if (cut != null) {
-            if (cut.reason().equals(CutPoint.DAMAGED) && keepThrough == Long.MAX_VALUE) {
+            if (cut.reason().equals(CutPoint.DAMAGED) && atOpen) {
                 refuseUnlessTornTail(cut);
             }
             tailCut.cut(cut, scan.lastIndex());
-            scan = JournalScan.of(queue, keepThrough);
+            scan = JournalScan.of(queue, keepThrough, beyondReason);
             if (scan.cut() != null) {
                 throw new CorruptJournalException("the journal still has a bad entry after cutting it: " + scan.cut().detail());
             }
+        } else if (interrupted.isPresent()) {
+            // The interrupted cut had moved every file already; only its marker was left.
+            CutMarker.delete(queue.directory());
         }
         queue.setFirstIndex(scan.firstIndex());
-        writer.continueAfter(scan.lastIndex(), scan.lastCycle(), scan.lastCycleBytes());
+        writer.continueAfter(scan.lastIndex(), scan.lastTerm(), scan.lastCycle(), scan.lastCycleBytes());
         int newestCycle = queue.current().lastCycle();
         if (newestCycle >= 0) {
             // Never write into a segment older than the newest one, whatever the wall clock says.
@@ -120,7 +145,15 @@ final class JournalRecovery {
         }
         forceEverythingOnDisk();
         JournalDirectory.newestSegmentName(queue.directory()).ifPresent(writer::showSegment);
-        durable.advanceTo(scan.lastIndex());
+        long before = durable.get();
+        durable.reset(scan.lastIndex(), scan.lastTerm());
+        if (scan.lastIndex() < before) {
+            // Only an interrupted truncation finished by a rebuild takes durable entries away.
+            readers.truncatedFrom(scan.lastIndex() + 1);
+        }
+        if (interrupted.isPresent() && CutPoint.TRUNCATED.equals(beyondReason)) {
+            RemovedSegments.pruneTruncated(queue.directory(), keepTruncations);
+        }
         log.info("journal {} recovered: entries {}..{}", queue.directory(), scan.firstIndex(), scan.lastIndex());
     }
 

@@ -15,6 +15,7 @@ final class JournalScan {
 
     private long firstIndex;
     private long lastIndex;
+    private long lastTerm;
     private int lastCycle = -1;
     private long lastSequence = -1;
     private Path lastSegment;
@@ -26,10 +27,10 @@ final class JournalScan {
 
     /**
      * Scans {@code queue}, replacing its recorded positions with those of the entries kept. The
-     * scan stops at a damaged entry, an index gap, or the first entry above {@code keepThrough}.
-     * Write lock held, or during the open.
+     * scan stops at a damaged entry, an index gap, or the first entry above {@code keepThrough}
+     * (a cut for {@code beyondReason}). Write lock held, or during the open.
      */
-    static JournalScan of(JournalQueue queue, long keepThrough) {
+    static JournalScan of(JournalQueue queue, long keepThrough, String beyondReason) {
         queue.clearPositions();
         RollCycle rollCycle = queue.rollCycle();
         JournalScan scan = new JournalScan();
@@ -44,6 +45,13 @@ final class JournalScan {
                     int cycle = rollCycle.toCycle(chronicleIndex);
                     long sequence = rollCycle.toSequenceNumber(chronicleIndex);
                     Path segment = tailer.currentFile().toPath();
+                    if (scan.lastIndex > 0 ? scan.lastIndex >= keepThrough : keepThrough <= 0) {
+                        // Everything from here on goes anyway: whether this document is intact
+                        // does not matter (a truncation may cut through a torn tail).
+                        scan.cut = new CutPoint(cycle, sequence, segment, beyondReason, "entries after "
+                                + keepThrough + " go (" + beyondReason + ")");
+                        break;
+                    }
                     JournalEntry entry;
                     try {
                         entry = EntryFrame.decode(readAll(document.wire().bytes()));
@@ -59,8 +67,8 @@ final class JournalScan {
                         break;
                     }
                     if (entry.index() > keepThrough) {
-                        scan.cut = new CutPoint(cycle, sequence, segment, CutPoint.NOT_DURABLE, "entry " + entry.index()
-                                + " was written but never made durable");
+                        scan.cut = new CutPoint(cycle, sequence, segment, beyondReason, "entry " + entry.index()
+                                + " is above " + keepThrough + " (" + beyondReason + ")");
                         break;
                     }
                     if (scan.firstIndex == 0) {
@@ -68,6 +76,7 @@ final class JournalScan {
                     }
                     queue.recordPosition(entry.index(), chronicleIndex);
                     scan.lastIndex = entry.index();
+                    scan.lastTerm = entry.term();
                     scan.lastCycle = cycle;
                     scan.lastSequence = sequence;
                     scan.lastSegment = segment;
@@ -103,6 +112,11 @@ final class JournalScan {
     /** The last entry kept, 0 if none. */
     long lastIndex() {
         return lastIndex;
+    }
+
+    /** The term of the last entry kept, 0 if none. */
+    long lastTerm() {
+        return lastTerm;
     }
 
     /** The cycle of the last entry kept, -1 if none. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Everything here belongs to one thread, the group committer's: Chronicle appenders are
  * single-threaded. Recovery sets where to continue ({@link #continueAfter}) at the open, before
- * that thread starts, and in the failure rebuild, which runs on it. Only
+ * that thread starts, and in the failure rebuild, which runs on it; so does a truncation, on it. Only
  * {@link #currentSegmentName()} may be read from any thread. {@link #closeAppender()} and
  * {@link #closeSegmentFiles()} are for the close, once the writer thread has stopped.
  */
@@ -43,6 +43,7 @@ final class SegmentWriter {
     private final long maxSegmentBytes;
     private ExcerptAppender appender;
     private long lastIndex;
+    private long lastTerm;
     private int writingCycle = -1;
     /** Bytes of entries in the segment being written (for rotation by size). */
     private long segmentBytes;
@@ -62,11 +63,13 @@ final class SegmentWriter {
     }
 
     /**
-     * Where recovery left the journal: the next write gets {@code lastIndex + 1}, and if it lands
-     * in {@code lastCycle}, that segment already holds {@code lastCycleBytes} of entries.
+     * Where recovery (or a truncation) left the journal: the next write gets {@code lastIndex + 1},
+     * the entry at {@code lastIndex} has {@code lastTerm}, and if the next write lands in
+     * {@code lastCycle}, that segment already holds {@code lastCycleBytes} of entries.
      */
-    void continueAfter(long lastIndex, int lastCycle, long lastCycleBytes) {
+    void continueAfter(long lastIndex, long lastTerm, int lastCycle, long lastCycleBytes) {
         this.lastIndex = lastIndex;
+        this.lastTerm = lastTerm;
         this.recoveredCycle = lastCycle;
         this.recoveredCycleBytes = lastCycleBytes;
     }
@@ -105,6 +108,7 @@ final class SegmentWriter {
             queue.setFirstIndex(index);
         }
         lastIndex = index;
+        lastTerm = entry.term();
         return index;
     }
 
@@ -158,14 +162,20 @@ final class SegmentWriter {
         return lastIndex;
     }
 
+    /** The term of the entry at {@link #lastWrittenIndex()}, 0 if there is none. */
+    long lastWrittenTerm() {
+        return lastTerm;
+    }
+
     /** File name of the segment being written (at start-up: the newest on disk), or "none". Any thread. */
     String currentSegmentName() {
         return writingSegmentName;
     }
 
     /**
-     * Forgets the appender and the descriptors after a failed write or fsync: none of them can be
-     * trusted, and none may be forced again. Write lock held, by the failure rebuild.
+     * Forgets the appender and the descriptors after a failed write or fsync (none of them can be
+     * trusted, and none may be forced again), or before a truncation replaces the files they
+     * belong to. Write lock held, by the failure rebuild or the truncation.
      */
     void abandon() {
         if (appender != null) {

@@ -21,8 +21,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code stemedb_wal_tail_cuts_total{reason}} — tails removed at start-up ({@code damaged})
  *       or after a failure ({@code not_durable});</li>
  *   <li>{@code stemedb_wal_recovery_attempts_total{outcome}} — attempts to take appends again
- *       after a failed write or fsync ({@code succeeded}, {@code failed}).</li>
+ *       after a failed write or fsync ({@code succeeded}, {@code failed});</li>
+ *   <li>{@code stemedb_wal_replica_appends_total} — replica appends completed;</li>
+ *   <li>{@code stemedb_wal_truncations_total}, {@code stemedb_wal_entries_dropped_total} —
+ *       truncations (a replica's, or one an interrupted run left, finished at the open) and the
+ *       entries they dropped.</li>
  * </ul>
+ * The gauges ({@code stemedb_wal_fenced_term}, {@code stemedb_wal_primary}, ...) are registered
+ * where their values live ({@code WalConfiguration}).
  */
 public final class WalMetrics implements CommitObserver, JournalEvents {
 
@@ -32,6 +38,9 @@ public final class WalMetrics implements CommitObserver, JournalEvents {
     private final Counter entriesAppended;
     private final Counter bytesAppended;
     private final DistributionSummary entriesPerFsync;
+    private final Counter replicaAppends;
+    private final Counter truncations;
+    private final Counter entriesDropped;
 
     public WalMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,6 +63,15 @@ public final class WalMetrics implements CommitObserver, JournalEvents {
         this.entriesPerFsync = DistributionSummary.builder("stemedb.wal.group.commit.entries")
                 .description("Entries made durable by one fsync")
                 .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.replicaAppends = Counter.builder("stemedb.wal.replica.appends")
+                .description("Replica appends completed (the consensus's writes on a replica)")
+                .register(registry);
+        this.truncations = Counter.builder("stemedb.wal.truncations")
+                .description("Truncations: uncommitted suffixes dropped because a newer primary replaced them")
+                .register(registry);
+        this.entriesDropped = Counter.builder("stemedb.wal.entries.dropped")
+                .description("Entries dropped by truncations")
                 .register(registry);
     }
 
@@ -85,6 +103,17 @@ public final class WalMetrics implements CommitObserver, JournalEvents {
                 .tag("reason", reason)
                 .register(registry)
                 .increment();
+    }
+
+    @Override
+    public void truncated(long fromIndex, long entriesDropped) {
+        truncations.increment();
+        this.entriesDropped.increment(entriesDropped);
+    }
+
+    @Override
+    public void replicaAppended(int entries, int dropped) {
+        replicaAppends.increment();
     }
 
     @Override

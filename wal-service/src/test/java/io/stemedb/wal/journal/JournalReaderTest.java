@@ -43,12 +43,12 @@ class JournalReaderTest {
     void neverReturnsAnEntryAboveTheDurableIndex() throws IOException {
         // On disk, but only 1..4 published: 5..10 could still be taken back.
         writeAndForce(10);
-        durable.advanceTo(4);
+        durable.advanceTo(4, 1);
         try (JournalReader reader = new JournalReader(queue, durable, 1)) {
             assertThat(drain(reader)).containsExactly(1L, 2L, 3L, 4L);
             assertThat(reader.nextIndex()).isEqualTo(5);
 
-            durable.advanceTo(7);
+            durable.advanceTo(7, 1);
             assertThat(drain(reader)).containsExactly(5L, 6L, 7L);
         }
         try (JournalReader ahead = new JournalReader(queue, durable, 9)) {
@@ -63,7 +63,7 @@ class JournalReaderTest {
             assertThat(reader.next()).isNull();
             writeAndForce(3);
             assertThat(reader.next()).as("written, not yet durable").isNull();
-            durable.advanceTo(3);
+            durable.advanceTo(3, 1);
             assertThat(drain(reader)).containsExactly(1L, 2L, 3L);
         }
     }
@@ -71,7 +71,7 @@ class JournalReaderTest {
     @Test
     void findsItsPlaceAgainWhenTheQueueIsReplaced() throws IOException {
         writeAndForce(6);
-        durable.advanceTo(6);
+        durable.advanceTo(6, 1);
         try (JournalReader reader = new JournalReader(queue, durable, 1)) {
             assertThat(reader.next().index()).isEqualTo(1);
             assertThat(reader.next().index()).isEqualTo(2);

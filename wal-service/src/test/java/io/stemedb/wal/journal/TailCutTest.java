@@ -126,6 +126,29 @@ class TailCutTest {
         }
     }
 
+    @Test
+    void aNewestSegmentThatWasNeverStartedIsDeletedWithoutWaitingOnIt() throws IOException {
+        AtomicLong now = new AtomicLong(TimeUnit.DAYS.toMillis(20_000));
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, events, now::get)) {
+            writeDurably(journal, 1, 20);
+            now.addAndGet(TimeUnit.MINUTES.toMillis(5));
+            writeDurably(journal, 21, 22);
+        }
+        // As a kill between Chronicle creating the next segment and writing its header leaves it.
+        Path newest = SegmentFiles.segments(dir).get(1);
+        SegmentFiles.zeroFrom(newest, 0);
+
+        long started = System.nanoTime();
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, events, now::get)) {
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
+                    .as("Chronicle waits about 20 s on a header of zeros").isLessThan(10);
+            assertThat(newest).doesNotExist();
+            assertThat(readAll(journal, 1)).extracting(JournalEntry::index).containsExactlyElementsOf(range(1, 20));
+            writeDurably(journal, 21, 21);
+        }
+        assertThat(cuts).isEmpty();
+    }
+
     private void writeAndClose(long entries) throws IOException {
         try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, events)) {
             writeDurably(journal, 1, entries);

@@ -5,8 +5,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The membership-service: SWIM gossip on UDP port 18183. Today it starts and reports health only;
- * the SWIM state machine, its UDP transport and elections arrive with the cluster work.
+ * The membership-service: SWIM gossip on UDP port 18183, and its {@code Membership} gRPC contract
+ * (the members, watched; remove; restart gossip; what this node announces) on TCP at the same
+ * port number, for the other services of its node.
  */
 @SpringBootApplication
 public class MembershipServiceApplication {

@@ -50,6 +50,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "SWIM addresses of cluster members to join through (runbook [cluster] seeds). Default: none (a node on its own)")
     java.util.List<String> seeds = new java.util.ArrayList<>();
 
+    @Option(names = "--replication-factor", defaultValue = "1",
+            description = "Durable copies, the primary's included, before a write is acknowledged (runbook [replication] factor)."
+                    + " Default: ${DEFAULT-VALUE}")
+    int replicationFactor;
+
+    @Option(names = "--member", paramLabel = "ID=RPC/API[/PRIORITY]",
+            description = "A member of the cluster's first configuration, e.g. node2=127.0.0.1:18192/127.0.0.1:18190; repeat"
+                    + " for every member, this node included. Default: none (a node on its own)")
+    java.util.List<String> members = new java.util.ArrayList<>();
+
     @Option(names = "--config-dir",
             description = "Directory with per-service overrides: wal-service.yml, api-service.yml, gateway-service.yml, …")
     Path configDirectory;
@@ -77,6 +87,13 @@ public final class RunCommand implements Callable<Integer> {
                 swimPort != null ? swimPort : defaults.swim(),
                 walPort != null ? walPort : defaults.wal());
         NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds);
+        java.util.Map<String, io.stemedb.node.embedded.ClusterShape.Member> cluster = new java.util.TreeMap<>();
+        for (String member : members) {
+            java.util.Map.Entry<String, io.stemedb.node.embedded.ClusterShape.Member> parsed =
+                    io.stemedb.node.embedded.ClusterShape.parseMember(member);
+            cluster.put(parsed.getKey(), parsed.getValue());
+        }
+        settings = settings.withCluster(new io.stemedb.node.embedded.ClusterShape(replicationFactor, cluster));
         if (tlsDirectory != null) {
             settings = settings.withTls(io.stemedb.node.tls.NodeTls.fromDirectory(tlsDirectory, nodeId,
                     tlsScopes.contains("public"), tlsScopes.contains("internal")));

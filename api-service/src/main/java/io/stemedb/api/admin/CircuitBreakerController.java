@@ -2,6 +2,10 @@ package io.stemedb.api.admin;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.stemedb.api.error.UnavailableException;
+import io.stemedb.api.error.UnavailableReason;
+import io.stemedb.api.replication.ReplicationClient;
+import io.stemedb.proto.consensus.StreamBreaker;
 import io.stemedb.api.error.NotFoundException;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
@@ -24,17 +28,23 @@ import tools.jackson.databind.JsonNode;
  * The node's circuit breakers, on the api port as the runbooks use them (and on the gateway's,
  * which proxies {@code /v1/**}): {@code GET /v1/admin/circuit-breakers/tripped} lists every breaker
  * that is not closed; {@code POST /v1/admin/circuit-breaker/reset {"agent_id"}} (or {@code "name"})
- * closes one. Admin only. They act on the node's one registry, shared with the gateway in an
- * embedded node; a standalone api-service has none and lists nothing.
+ * closes one. Admin only. Two kinds: the gateway's (per downstream and per agent), in the node's
+ * registry shared with the gateway in an embedded node (a standalone api-service has none); and
+ * the replication streams' (one per member, {@code replication:<member id>}), asked of the local
+ * replication-service over gRPC. {@code agent_id} names an agent's breaker or, failing that, a
+ * member's replication stream (the lag runbook resets one by the replica's id).
  */
 @RestController
 public class CircuitBreakerController {
 
     private final ObjectProvider<CircuitBreakerRegistry> registry;
+    private final ObjectProvider<ReplicationClient> replication;
     private final JsonRequestReader json;
 
-    public CircuitBreakerController(ObjectProvider<CircuitBreakerRegistry> registry, ValidationLimits limits) {
+    public CircuitBreakerController(ObjectProvider<CircuitBreakerRegistry> registry,
+            ObjectProvider<ReplicationClient> replication, ValidationLimits limits) {
         this.registry = registry;
+        this.replication = replication;
         this.json = new JsonRequestReader(limits);
     }
 
@@ -47,6 +57,11 @@ public class CircuitBreakerController {
                 if (breaker.getState() != CircuitBreaker.State.CLOSED) {
                     tripped.add(Breaker.of(breaker));
                 }
+            }
+        }
+        for (StreamBreaker stream : streamBreakers()) {
+            if (!stream.getState().equals("CLOSED")) {
+                tripped.add(Breaker.of(stream));
             }
         }
         tripped.sort(java.util.Comparator.comparing(Breaker::name));
@@ -69,11 +84,37 @@ public class CircuitBreakerController {
         String breakerName = agent != null ? "agent:" + agent : name;
         CircuitBreakerRegistry breakers = registry.getIfAvailable();
         Optional<CircuitBreaker> breaker = breakers == null ? Optional.empty() : breakers.find(breakerName);
-        if (breaker.isEmpty()) {
-            throw new NotFoundException(agent != null ? "agent_id" : "name", "no circuit breaker " + breakerName);
+        if (breaker.isPresent()) {
+            breaker.get().reset();
+            return Breaker.of(breaker.get());
         }
-        breaker.get().reset();
-        return Breaker.of(breaker.get());
+        String member = agent != null ? agent
+                : name.startsWith(REPLICATION_PREFIX) ? name.substring(REPLICATION_PREFIX.length()) : null;
+        ReplicationClient consensus = replication.getIfAvailable();
+        if (member != null && consensus != null) {
+            StreamBreaker stream = callReplication(() -> consensus.resetStreamBreaker(member));
+            if (stream.getFound()) {
+                return Breaker.of(stream);
+            }
+        }
+        throw new NotFoundException(agent != null ? "agent_id" : "name", "no circuit breaker " + breakerName
+                + (agent != null ? " and no replication stream to a member " + agent : ""));
+    }
+
+    private static final String REPLICATION_PREFIX = "replication:";
+
+    private List<StreamBreaker> streamBreakers() {
+        ReplicationClient consensus = replication.getIfAvailable();
+        return consensus == null ? List.of() : callReplication(() -> consensus.streamBreakers().getBreakersList());
+    }
+
+    private static <T> T callReplication(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (io.grpc.StatusRuntimeException e) {
+            throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
+                    "this node's replication-service did not answer (" + e.getStatus().getCode() + "); try again shortly", 5);
+        }
     }
 
     /**
@@ -84,6 +125,11 @@ public class CircuitBreakerController {
             CircuitBreaker.Metrics metrics = breaker.getMetrics();
             return new Breaker(breaker.getName(), breaker.getState().name(), metrics.getFailureRate(),
                     metrics.getNumberOfFailedCalls(), metrics.getNumberOfNotPermittedCalls());
+        }
+
+        static Breaker of(StreamBreaker stream) {
+            return new Breaker(stream.getName(), stream.getState(), stream.getFailureRate(), stream.getFailedCalls(),
+                    stream.getNotPermittedCalls());
         }
     }
 

@@ -2,79 +2,101 @@ package io.stemedb.api.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stemedb.api.config.ApiProperties;
-import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.error.ConflictException;
 import io.stemedb.api.error.NotFoundException;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
-import io.stemedb.common.cluster.ClusterControl;
-import io.stemedb.common.cluster.ClusterMember;
+import io.stemedb.api.index.AssertionIndex;
+import io.stemedb.api.membership.MembershipClient;
+import io.stemedb.api.replication.ReplicationClient;
+import io.stemedb.common.membership.ClusterRoster;
 import io.stemedb.common.validation.FieldError;
 import io.stemedb.common.validation.InvalidRequestException;
 import io.stemedb.common.validation.JsonFields;
 import io.stemedb.common.validation.JsonRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import tools.jackson.databind.JsonNode;
-import io.stemedb.common.cluster.ClusterViewHolder;
-import java.time.Instant;
+import io.stemedb.proto.consensus.ConsensusStatus;
+import io.stemedb.proto.membership.MemberList;
+import io.stemedb.proto.membership.RemoveMemberResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The cluster's admin endpoints on the api port (admin key; the gateway's {@code /admin/cluster/*}
- * is the same implementation): {@code GET /v1/admin/cluster/members}, the members as this node's
- * membership sees them, in the runbooks' shape; {@code POST /v1/admin/cluster/remove}; and
- * {@code POST /v1/admin/cluster/restart-gossip}. Membership reaches this service through the
- * embedded node's {@link ClusterViewHolder}; a standalone api-service has none, lists itself alone
- * and answers the controls with 503 {@code membership_unavailable}.
+ * The cluster's admin endpoints on the api port (admin key): {@code GET /v1/admin/cluster/members},
+ * the members in the runbooks' shape, SWIM's view of who is alive (from the local
+ * membership-service over gRPC) joined with the consensus's roles and term (from the local
+ * replication-service over gRPC); {@code POST /v1/admin/cluster/remove}; and
+ * {@code POST /v1/admin/cluster/restart-gossip}. Where membership does not answer, the members
+ * are the consensus's alone (status {@code unknown}) and the controls answer 503
+ * {@code membership_unavailable}.
  */
 @RestController
 public class ClusterController {
 
-    private final ObjectProvider<ClusterViewHolder> cluster;
+    private static final Duration STATUS_DEADLINE = Duration.ofSeconds(2);
+
+    private final ObjectProvider<MembershipClient> membership;
+    private final ObjectProvider<ReplicationClient> replication;
     private final AssertionIndex index;
     private final String nodeId;
 
     private final JsonRequestReader json;
 
-    public ClusterController(ObjectProvider<ClusterViewHolder> cluster, AssertionIndex index, ApiProperties properties,
-            ValidationLimits limits) {
+    public ClusterController(ObjectProvider<MembershipClient> membership, ObjectProvider<ReplicationClient> replication,
+            AssertionIndex index, ApiProperties properties, ValidationLimits limits) {
         this.json = new JsonRequestReader(limits);
-        this.cluster = cluster;
+        this.membership = membership;
+        this.replication = replication;
         this.index = index;
         this.nodeId = properties.nodeId();
     }
 
     @GetMapping(path = "/v1/admin/cluster/members", produces = MediaType.APPLICATION_JSON_VALUE)
     public Members members() {
-        ClusterViewHolder holder = cluster.getIfAvailable();
-        List<ClusterMember> seen = holder == null ? List.of() : holder.members();
+        MembershipClient swim = membership.getIfAvailable();
+        MemberList seen = swim == null ? MemberList.getDefaultInstance() : swim.members();
         List<Member> members = new ArrayList<>();
-        if (seen.isEmpty()) {
-            members.add(new Member(nodeId, "UP", "primary", index.assertionCount(), Instant.now().toString(), null, null));
-        }
-        for (ClusterMember member : seen) {
+        for (ClusterRoster.Entry member : ClusterRoster.members(seen, consensus())) {
             boolean self = member.id().equals(nodeId);
-            members.add(new Member(member.id(), member.status(), member.role(),
+            members.add(new Member(member.id(), member.status(), member.role(), member.term(), member.voter(),
                     self ? Long.valueOf(index.assertionCount()) : member.assertionCount() < 0 ? null : member.assertionCount(),
-                    member.lastSeen(), member.gossipAddress(), member.incarnation()));
+                    member.lastSeen(), member.gossipAddress(), member.incarnation() == 0 ? null : member.incarnation()));
         }
         return new Members(members);
     }
 
+    /** This node's consensus status, or one naming this node alone when it does not answer. */
+    private ConsensusStatus consensus() {
+        ReplicationClient client = replication.getIfAvailable();
+        if (client != null) {
+            try {
+                return client.status(STATUS_DEADLINE);
+            } catch (RuntimeException notAnswering) {
+                // listed from membership alone
+            }
+        }
+        return ConsensusStatus.newBuilder().setNodeId(nodeId).setRole(client == null ? "primary" : "unknown").build();
+    }
+
     /**
+     * @param role            the consensus's: {@code primary}, {@code replica}, {@code learner}, or for
+     *                        this node its own state ({@code candidate} during an election)
+     * @param term            the term this node is in
+     * @param voter           whether it votes in the current configuration
      * @param assertionCount  this node's own count; another member's as it last announced it over
      *                        gossip (absent until it has)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Member(String id, String status, String role, Long assertionCount, String lastSeen, String gossipAddress,
-            Long incarnation) {}
+    public record Member(String id, String status, String role, long term, boolean voter, Long assertionCount,
+            String lastSeen, String gossipAddress, Long incarnation) {}
 
     public record Members(List<Member> members) {}
 
@@ -95,12 +117,13 @@ public class ClusterController {
         if (node.equals(nodeId)) {
             throw InvalidRequestException.of("node_id", "a node cannot remove itself; stop it (it leaves the cluster) instead");
         }
-        ClusterControl.Removal outcome = control().remove(node, force != null && force.asBoolean());
+        RemoveMemberResponse.Outcome outcome = control().remove(node, force != null && force.asBoolean());
         return switch (outcome) {
             case REMOVED -> new Removed(node, true);
             case UNKNOWN_MEMBER -> throw new NotFoundException("node_id", "this node does not know a member " + node);
             case STILL_UP -> throw new ConflictException("member " + node + " is still UP or SUSPECT; stop it first, or"
                     + " pass \"force\": true (a live member will refute and come back)");
+            case UNRECOGNIZED -> throw new IllegalStateException("membership answered an outcome this version does not know");
         };
     }
 
@@ -111,14 +134,13 @@ public class ClusterController {
         return new Restarted(true);
     }
 
-    private ClusterControl control() {
-        ClusterViewHolder holder = cluster.getIfAvailable();
-        ClusterControl control = holder == null ? null : holder.control();
-        if (control == null) {
+    private MembershipClient control() {
+        MembershipClient client = membership.getIfAvailable();
+        if (client == null) {
             throw new UnavailableException(UnavailableReason.MEMBERSHIP_UNAVAILABLE,
-                    "membership does not run in this process; use the node's embedded API", 5);
+                    "this api-service is configured without membership (stemedb.api.membership.enabled=false)", 5);
         }
-        return control;
+        return client;
     }
 
     public record Removed(String nodeId, boolean removed) {}

@@ -17,6 +17,8 @@ import io.stemedb.api.snapshot.IndexSnapshots;
 import io.stemedb.api.snapshot.SnapshotScheduler;
 import io.stemedb.api.watch.WatchService;
 import io.stemedb.api.wal.WalClient;
+import io.stemedb.api.replication.ReplicationClient;
+import io.stemedb.api.replication.StrongReads;
 import io.stemedb.api.write.AssertionWriter;
 import io.stemedb.api.write.FeedbackWriter;
 import io.stemedb.api.write.JournalAppender;
@@ -25,6 +27,8 @@ import io.stemedb.common.clock.HybridLogicalClock;
 import io.stemedb.common.validation.AssertionRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
@@ -96,13 +100,46 @@ public class ApiConfiguration {
     @Bean
     WalTailer walTailer(WalClient wal, AssertionIndex index, HybridLogicalClock clock, ApiProperties properties,
             MeterRegistry registry) {
-        return new WalTailer(wal, index, clock, properties.tailRetry(), registry);
+        return new WalTailer(wal, index, clock, properties.tailRetry(), properties.replication().enabled(), registry);
+    }
+
+    /** Name of the gRPC channel to the local membership-service: {@code spring.grpc.client.channel.membership.target}. */
+    static final String MEMBERSHIP_CHANNEL = "membership";
+
+    @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnProperty(name = "stemedb.api.membership.enabled", matchIfMissing = true)
+    ManagedChannel membershipChannel(GrpcChannelFactory channels) {
+        return channels.createChannel(MEMBERSHIP_CHANNEL);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnProperty(name = "stemedb.api.membership.enabled", matchIfMissing = true)
+    io.stemedb.api.membership.MembershipClient membershipClient(ManagedChannel membershipChannel, AssertionIndex index,
+            ApiProperties properties) {
+        return new io.stemedb.api.membership.MembershipClient(membershipChannel, properties.rpcTimeout(), index::assertionCount,
+                properties.membership().announceInterval());
+    }
+
+    /** Name of the gRPC channel to the local replication-service: {@code spring.grpc.client.channel.replication.target}. */
+    static final String REPLICATION_CHANNEL = "replication";
+
+    @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnProperty(name = "stemedb.api.replication.enabled", matchIfMissing = true)
+    ManagedChannel replicationChannel(GrpcChannelFactory channels) {
+        return channels.createChannel(REPLICATION_CHANNEL);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnProperty(name = "stemedb.api.replication.enabled", matchIfMissing = true)
+    ReplicationClient replicationClient(ManagedChannel replicationChannel, ApiProperties properties) {
+        return new ReplicationClient(replicationChannel, properties.rpcTimeout());
     }
 
     @Bean
     JournalAppender journalAppender(WalClient wal, WalTailer tailer, AssertionIndex index, ApiProperties properties,
-            MeterRegistry registry) {
-        return new JournalAppender(wal, tailer, index, properties.term(), properties.readAfterWriteTimeout(), registry);
+            ObjectProvider<ReplicationClient> replication, MeterRegistry registry) {
+        return new JournalAppender(wal, tailer, index, properties.term(), replication.getIfAvailable(),
+                properties.replication().timeout(), properties.readAfterWriteTimeout(), registry);
     }
 
     @Bean
@@ -124,8 +161,14 @@ public class ApiConfiguration {
     }
 
     @Bean
-    QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties) {
-        return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
+    QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties,
+            ObjectProvider<ReplicationClient> replication) {
+        ReplicationClient consensus = replication.getIfAvailable();
+        if (consensus == null) {
+            return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
+        }
+        return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout(),
+                new StrongReads(consensus));
     }
 
     /** The admin import reads JSON Lines whatever type the client declared (see {@link ImportBodyFilter}). */
@@ -159,7 +202,8 @@ public class ApiConfiguration {
     }
 
     @Bean("node")
-    NodeHealthService nodeHealthService(ApiProperties properties, AssertionIndex index, WalTailer tailer, WalClient wal) {
-        return new NodeHealthService(properties.nodeId(), index, tailer, wal);
+    NodeHealthService nodeHealthService(ApiProperties properties, AssertionIndex index, WalTailer tailer, WalClient wal,
+            ObjectProvider<ReplicationClient> replication) {
+        return new NodeHealthService(properties.nodeId(), index, tailer, wal, replication.getIfAvailable(), properties.term());
     }
 }

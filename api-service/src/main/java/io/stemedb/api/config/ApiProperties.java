@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @param nodeId        this node's id in health answers and, later, in the cluster; default
  *                      {@code node1}
- * @param term          the term written into new entries until elections exist; default 1
+ * @param term          the term written into new entries when replication is off; default 1
  * @param rpcTimeout    deadline of each call to the wal-service (runbook key
  *                      {@code [cluster] rpc_timeout_ms}); default 5s
  * @param readAfterWriteTimeout  how long a query waits for the index to reach the newest
@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  * @param snapshot      snapshots of the query index
  * @param watch         change feeds ({@code GET /v1/watch})
  * @param rateLimit     write rate limits (changeable at run time: {@code /v1/admin/rate-limit})
+ * @param replication   how writes are acknowledged in a replicated node
+ * @param membership    the local membership-service
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -37,7 +39,28 @@ public record ApiProperties(
         @DefaultValue Limits limits,
         @DefaultValue Snapshot snapshot,
         @DefaultValue Watch watch,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Replication replication,
+        @DefaultValue Membership membership) {
+
+    /**
+     * @param enabled          list members and run the cluster controls through the local
+     *                         membership-service ({@code spring.grpc.client.channel.membership});
+     *                         default true
+     * @param announceInterval how often this node's assertion count is handed to membership to
+     *                         gossip (when it changed); default 5s
+     */
+    public record Membership(@DefaultValue("true") boolean enabled, @DefaultValue("5s") Duration announceInterval) {}
+
+    /**
+     * @param enabled  acknowledge a write once committed (on {@code replication.factor} voters, as the
+     *                 local replication-service reports through
+     *                 {@code spring.grpc.client.channel.replication}); false: once durable here,
+     *                 written in {@code term} (a node without a consensus); default true
+     * @param timeout  longest a durable write waits for its commit before 503
+     *                 {@code replication_timeout} (it may still commit; a retry is safe); default 5s
+     */
+    public record Replication(@DefaultValue("true") boolean enabled, @DefaultValue("5s") Duration timeout) {}
 
     /**
      * @param maxAssertionsPerSec          records written per second on this node, all writers

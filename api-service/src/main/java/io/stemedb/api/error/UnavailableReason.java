@@ -15,7 +15,17 @@ public enum UnavailableReason {
     /** The wal-service's queue is full. */
     OVERLOADED("overloaded"),
     /** The index has not reached the newest acknowledged write in time. */
-    INDEX_BEHIND("index_behind");
+    INDEX_BEHIND("index_behind"),
+    /**
+     * The write is durable here but did not reach W copies within the replication timeout (or
+     * this node stopped being primary meanwhile): it may or may not commit; a retry is safe (ids
+     * are content hashes).
+     */
+    REPLICATION_TIMEOUT("replication_timeout"),
+    /** Too few replicas are within {@code max_replication_lag_seconds}: writes wait for them to catch up. */
+    REPLICATION_LAG("replication_lag"),
+    /** The local consensus (replication-service) cannot be reached. */
+    REPLICATION_UNAVAILABLE("replication_unavailable");
 
     private final String wireName;
 

@@ -8,12 +8,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param status          healthy | starting | read_only | unhealthy
  * @param detail          why, when not healthy
+ * @param role            primary | replica | candidate | pre_candidate | learner, as the node's
+ *                        consensus says (primary for a node without replication)
+ * @param term            its current term
+ * @param primary         the primary it knows of, or null
  */
 public record NodeHealth(
         String status,
         @JsonInclude(JsonInclude.Include.NON_NULL) String detail,
         String nodeId,
         String role,
+        long term,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String primary,
         long assertionCount,
         long appliedIndex,
         Wal wal) {

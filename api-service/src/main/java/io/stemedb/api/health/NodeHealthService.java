@@ -3,6 +3,8 @@ package io.stemedb.api.health;
 import io.grpc.StatusRuntimeException;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
+import io.stemedb.common.consensus.CommitState;
+import io.stemedb.api.replication.ReplicationClient;
 import io.stemedb.api.wal.WalClient;
 import io.stemedb.proto.wal.StatusResponse;
 import java.time.Duration;
@@ -18,15 +20,19 @@ public class NodeHealthService implements HealthIndicator {
 
     /** Kept short: load balancers call this every few seconds and must not queue behind it. */
     private static final Duration WAL_STATUS_DEADLINE = Duration.ofSeconds(1);
-    /** The only role until elections exist. */
-    private static final String ROLE = "primary";
 
     private final String nodeId;
     private final AssertionIndex index;
     private final WalTailer tailer;
     private final WalClient wal;
+    private final ReplicationClient replication;
+    private final long configuredTerm;
 
-    public NodeHealthService(String nodeId, AssertionIndex index, WalTailer tailer, WalClient wal) {
+    /** @param replication the local consensus, or null for a node without replication */
+    public NodeHealthService(String nodeId, AssertionIndex index, WalTailer tailer, WalClient wal, ReplicationClient replication,
+            long configuredTerm) {
+        this.replication = replication;
+        this.configuredTerm = configuredTerm;
         this.nodeId = nodeId;
         this.index = index;
         this.tailer = tailer;
@@ -65,7 +71,21 @@ public class NodeHealthService implements HealthIndicator {
             status = NodeHealth.HEALTHY;
             detail = null;
         }
-        return new NodeHealth(status, detail, nodeId, ROLE, index.assertionCount(), index.appliedIndex(), walHealth);
+        String role = "primary";
+        long term = configuredTerm;
+        String primary = nodeId;
+        if (replication != null) {
+            CommitState consensus = replication.state();
+            role = consensus.connected() ? consensus.role() : "unknown";
+            term = consensus.term();
+            primary = consensus.primaryId().isEmpty() ? null : consensus.primaryId();
+            if (!consensus.connected() && status.equals(NodeHealth.HEALTHY)) {
+                status = NodeHealth.UNHEALTHY;
+                detail = "the node's replication-service (its consensus) does not answer";
+            }
+        }
+        return new NodeHealth(status, detail, nodeId, role, term, primary, index.assertionCount(), index.appliedIndex(),
+                walHealth);
     }
 
     @Override

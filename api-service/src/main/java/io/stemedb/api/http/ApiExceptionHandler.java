@@ -35,6 +35,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
+    /** On a {@code not_primary} 503: where the primary's api is (the gateway resends there once). */
+    public static final String PRIMARY_HEADER = "X-StemeDB-Primary";
+
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
         return Problem.of(400, "Invalid request", e.getMessage())
@@ -75,10 +78,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
-        return Problem.of(503, "Service unavailable", e.getMessage())
+        Problem problem = Problem.of(503, "Service unavailable", e.getMessage())
                 .reason(e.reason().wireName())
-                .retryAfter(e.retryAfterSeconds())
-                .toResponseEntity();
+                .retryAfter(e.retryAfterSeconds());
+        e.details().forEach(problem::with);
+        Object primary = e.details().get("primary_address");
+        if (primary != null) {
+            problem.header(PRIMARY_HEADER, primary.toString());
+        }
+        return problem.toResponseEntity();
     }
 
     /** Spring's own errors (unsupported method or media type, unreadable body…), in the same shape. */

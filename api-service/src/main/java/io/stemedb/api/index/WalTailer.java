@@ -22,7 +22,9 @@ import org.springframework.context.SmartLifecycle;
  * <p>At start it asks the wal-service where the journal ends and reports {@link #isCaughtUp()}
  * only once the index has reached that point. Until then the node takes no writes: the clock
  * must first have observed every timestamp in the journal, or a new assertion could be stamped
- * older than one written before a restart.
+ * older than one written before a restart. In a replicated node it follows committed entries
+ * only, so catching up waits for the consensus to commit the journal's tail (at once on a lone
+ * node, with the primary's first heartbeat on a replica).
  *
  * <p>An entry that cannot be decoded stops the tailer for good ({@link #failure()}): skipping it
  * would silently drop an assertion from every query.
@@ -35,6 +37,7 @@ public class WalTailer implements SmartLifecycle {
     private final AssertionIndex index;
     private final HybridLogicalClock clock;
     private final Duration retry;
+    private final boolean committedOnly;
     private final Counter streamErrors;
     private final Counter unknownEntries;
     private volatile boolean running;
@@ -44,7 +47,13 @@ public class WalTailer implements SmartLifecycle {
     private volatile WalClient.FollowStream stream;
     private Thread thread;
 
-    public WalTailer(WalClient wal, AssertionIndex index, HybridLogicalClock clock, Duration retry, MeterRegistry registry) {
+    /**
+     * @param committedOnly follow only committed entries (a replicated node): the index never holds
+     *     an entry that a new primary's log could still replace
+     */
+    public WalTailer(WalClient wal, AssertionIndex index, HybridLogicalClock clock, Duration retry, boolean committedOnly,
+            MeterRegistry registry) {
+        this.committedOnly = committedOnly;
         this.wal = wal;
         this.index = index;
         this.clock = clock;
@@ -108,7 +117,7 @@ public class WalTailer implements SmartLifecycle {
                 if (!caughtUp) {
                     learnCatchUpTarget();
                 }
-                try (WalClient.FollowStream open = wal.follow(index.appliedIndex() + 1)) {
+                try (WalClient.FollowStream open = wal.follow(index.appliedIndex() + 1, committedOnly)) {
                     stream = open;
                     if (lastAttemptFailed) {
                         log.info("index stream from the wal-service reopened at index {}", index.appliedIndex() + 1);
@@ -143,7 +152,10 @@ public class WalTailer implements SmartLifecycle {
 
     private void learnCatchUpTarget() {
         StatusResponse status = wal.status();
-        catchUpTarget = status.getLastDurableIndex();
+        // Committed entries only: what the journal knows committed now (0 right after a restart,
+        // until the consensus tells it). A new primary takes writes only once the index has applied
+        // its term's first entry, which is after everything earlier, so the clock is safe anyway.
+        catchUpTarget = committedOnly ? status.getCommitIndex() : status.getLastDurableIndex();
         markCaughtUpIfThere();
     }
 

@@ -37,8 +37,10 @@ public final class QueryRequestReader {
     static final String CURSOR = "cursor";
     static final String SUBTREE_SUFFIX = "/**";
     static final int DEFAULT_LIMIT = 1000;
+    static final String MIN_INDEX = "min_index";
+    static final String CONSISTENCY = "consistency";
     private static final Set<String> KNOWN_FIELDS = Set.of(CONCEPT_PATH, PREDICATE, LENS, LIMIT, CURSOR,
-            AsOf.Kind.INDEX.field(), AsOf.Kind.EPOCH.field(), AsOf.Kind.TIMESTAMP.field());
+            AsOf.Kind.INDEX.field(), AsOf.Kind.EPOCH.field(), AsOf.Kind.TIMESTAMP.field(), MIN_INDEX, CONSISTENCY);
 
     private final ValidationLimits limits;
     private final JsonRequestReader json;
@@ -73,6 +75,12 @@ public final class QueryRequestReader {
         AsOf asOf = asOf(request, errors);
         Long limit = JsonFields.wholeNumber(request, LIMIT, 1, maxLimit, errors);
         QueryCursor cursor = cursor(JsonFields.string(request, CURSOR, false, errors), errors);
+        Long minIndex = JsonFields.wholeNumber(request, MIN_INDEX, 0, Long.MAX_VALUE, errors);
+        String consistency = JsonFields.string(request, CONSISTENCY, false, errors);
+        if (consistency != null && !consistency.equals("eventual") && !consistency.equals("strong")) {
+            errors.add(new FieldError(CONSISTENCY, "must be \"eventual\" (this node's index, the default) or \"strong\""
+                    + " (confirmed by the primary), was " + io.stemedb.common.validation.QuotedInput.of(consistency)));
+        }
         if (cursor != null && asOf != null) {
             errors.add(new FieldError(asOf.kind().field(), "must not be given with a cursor (the cursor already"
                     + " pins the point of the log its first page answered for)"));
@@ -82,7 +90,8 @@ public final class QueryRequestReader {
             throw new InvalidRequestException(errors);
         }
         return new QueryRequest(path, subtree, predicate, lens, asOf,
-                limit == null ? Math.min(DEFAULT_LIMIT, maxLimit) : limit.intValue(), cursor);
+                limit == null ? Math.min(DEFAULT_LIMIT, maxLimit) : limit.intValue(), cursor,
+                minIndex == null ? 0 : minIndex, "strong".equals(consistency));
     }
 
     private static AsOf asOf(JsonNode request, List<FieldError> errors) {

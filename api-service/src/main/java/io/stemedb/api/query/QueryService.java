@@ -18,20 +18,35 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * Answers queries from the index, one page at a time. Before answering "now", waits until the
- * index holds every write this node has acknowledged, so a client that wrote and then reads sees
- * its write.
+ * Answers queries from the index, one page at a time. Before answering "now", waits (bounded) until
+ * the index holds every write this node has acknowledged, the query's {@code min_index} (a write's
+ * index, acknowledged by whichever node: read-your-writes on any node) and, for a strong read, the
+ * index the primary confirms (ReadIndex); 503 {@code index_behind} if it does not get there in time.
  */
 public class QueryService {
 
     private final AssertionIndex index;
     private final LongSupplier highestAcknowledgedIndex;
     private final Duration readAfterWriteTimeout;
+    private final LongSupplier strongReadIndex;
 
     /**
      * @param highestAcknowledgedIndex the highest index this node has acknowledged to a writer
      */
     public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout) {
+        this(index, highestAcknowledgedIndex, readAfterWriteTimeout, () -> {
+            throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
+                    "strong reads need the node's consensus, and this node runs without replication", 5);
+        });
+    }
+
+    /**
+     * @param strongReadIndex the index a strong read must wait for, confirmed by the primary
+     *     (ReadIndex); throws {@link UnavailableException} where it cannot be confirmed
+     */
+    public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout,
+            LongSupplier strongReadIndex) {
+        this.strongReadIndex = strongReadIndex;
         this.index = index;
         this.highestAcknowledgedIndex = highestAcknowledgedIndex;
         this.readAfterWriteTimeout = readAfterWriteTimeout;
@@ -51,7 +66,11 @@ public class QueryService {
             startConcept = request.cursor().conceptPath();
             skip = request.cursor().skip();
         } else {
-            awaitAcknowledgedWrites();
+            long needed = Math.max(highestAcknowledgedIndex.getAsLong(), request.minIndex());
+            if (request.strong()) {
+                needed = Math.max(needed, strongReadIndex.getAsLong());
+            }
+            awaitApplied(needed);
             cut = cutFor(request.asOf());
         }
         LensResolver lens = request.lens().resolver(index);
@@ -100,12 +119,13 @@ public class QueryService {
         };
     }
 
-    private void awaitAcknowledgedWrites() {
-        long target = highestAcknowledgedIndex.getAsLong();
+    /** Waits (bounded) until the index has applied {@code target}: acknowledged writes, min_index, a strong read. */
+    private void awaitApplied(long target) {
         try {
             if (!index.awaitApplied(target, readAfterWriteTimeout)) {
                 throw new UnavailableException(UnavailableReason.INDEX_BEHIND, "the index is at " + index.appliedIndex()
-                        + " but writes up to " + target + " are acknowledged; retry shortly", 1);
+                        + " and this query needs index " + target + " (an acknowledged write, min_index or a strong read);"
+                        + " retry shortly", 1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

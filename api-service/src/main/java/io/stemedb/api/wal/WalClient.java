@@ -78,9 +78,10 @@ public class WalClient {
      * iterator's: the server sends only as fast as the caller consumes. No deadline: the stream is
      * meant to stay open; it ends with an exception when the wal-service goes away.
      */
-    public FollowStream follow(long fromIndex) {
+    public FollowStream follow(long fromIndex, boolean committedOnly) {
         Context.CancellableContext context = Context.current().withCancellation();
-        ReadRequest request = ReadRequest.newBuilder().setFromIndex(fromIndex).setFollow(true).build();
+        ReadRequest request = ReadRequest.newBuilder().setFromIndex(fromIndex).setFollow(true)
+                .setCommittedOnly(committedOnly).build();
         // The call belongs to the context current when it starts; cancelling that context ends it.
         Iterator<WalEntryBatch> entries;
         Context previous = context.attach();

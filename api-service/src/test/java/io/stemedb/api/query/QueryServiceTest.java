@@ -146,7 +146,7 @@ class QueryServiceTest {
         acknowledged.set(99);
         assertThatThrownBy(() -> query("x", "p", Lens.HISTORY))
                 .isInstanceOf(UnavailableException.class)
-                .hasMessageContaining("writes up to 99");
+                .hasMessageContaining("needs index 99");
     }
 
     private QueryResult query(String path, String predicate, Lens lens) {

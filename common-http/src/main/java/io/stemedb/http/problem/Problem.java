@@ -47,6 +47,7 @@ public final class Problem {
     private String instance;
     private Long retryAfterSeconds;
     private final Map<String, Object> members = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Problem(int status, String title, String detail) {
         this.status = status;
@@ -73,6 +74,12 @@ public final class Problem {
     /** The request path the problem is about (capped: a hostile URI is not worth repeating whole). */
     public Problem instance(String uri) {
         this.instance = uri == null ? null : cap(uri);
+        return this;
+    }
+
+    /** An extra header on the answer (the primary's address on a {@code not_primary}, for the gateway's resend). */
+    public Problem header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 
@@ -131,6 +138,7 @@ public final class Problem {
         if (retryAfterSeconds != null) {
             answer.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
+        headers.forEach(answer::header);
         return answer.body(toProblemDetail());
     }
 
@@ -140,6 +148,7 @@ public final class Problem {
         if (retryAfterSeconds != null) {
             answer.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
+        headers.forEach(answer::header);
         return answer.body(toProblemDetail());
     }
 
@@ -168,6 +177,7 @@ public final class Problem {
         if (retryAfterSeconds != null) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
+        headers.forEach(response::setHeader);
         response.getOutputStream().write(toJson());
     }
 

@@ -17,7 +17,10 @@ import org.springframework.web.servlet.function.ServerResponse;
  * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service
  * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent}
  * names; bounded and expiring, see {@link AgentBreakers}).
- * An unreachable downstream, or one answering 502/503/504, counts as a failure; when the failure
+ * An unreachable downstream, or one answering 502 or 504, counts as a failure (a 503 is the api
+ * answering, quickly, that it cannot take this now: not primary during an election, starting,
+ * journal unavailable; counting it would open the breaker over an election and keep writes out
+ * for seconds after a new primary is there); when the failure
  * rate trips a breaker, calls through it get 503 at once ({@code reason: circuit_open}) instead of
  * piling up on timeouts, until half-open probes find the downstream well again.
  *
@@ -56,7 +59,7 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
             ServerResponse response = next.handle(request);
             long elapsed = System.nanoTime() - started;
             int status = response.statusCode().value();
-            boolean failed = status == 502 || status == 503 || status == 504;
+            boolean failed = status == 502 || status == 504;
             record(node, failed, elapsed);
             if (agent != null) {
                 record(agent, failed, elapsed);
@@ -116,10 +119,10 @@ public final class DownstreamBreakers implements HandlerFilterFunction<ServerRes
                 .toServerResponse();
     }
 
-    /** A downstream answer that counts as a failure (502/503/504). */
+    /** A downstream answer that counts as a failure (502, 504). */
     static final class DownstreamFailure extends RuntimeException {
         DownstreamFailure() {
-            super("downstream answered 502, 503 or 504", null, false, false);
+            super("downstream answered 502 or 504", null, false, false);
         }
     }
 }

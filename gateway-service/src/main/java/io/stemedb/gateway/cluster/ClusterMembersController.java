@@ -1,61 +1,83 @@
 package io.stemedb.gateway.cluster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stemedb.common.cluster.ClusterMember;
-import io.stemedb.common.cluster.ClusterViewHolder;
+import io.grpc.ManagedChannel;
+import io.stemedb.common.membership.ClusterRoster;
+import io.stemedb.common.membership.MembershipWatch;
+import io.stemedb.proto.consensus.ConsensusControlGrpc;
+import io.stemedb.proto.consensus.ConsensusStatus;
+import io.stemedb.proto.consensus.StatusQuery;
 import java.util.List;
-import org.springframework.beans.factory.ObjectProvider;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /cluster/members} on the gateway, the runbooks' view of the cluster:
- * {@code {"members":[{"id","status","role","assertion_count","last_seen",…}]}}, from the membership
- * of the embedded node this gateway runs in (assertion counts as each member announces them over
- * gossip). A gateway run as its own process has no membership to read yet: it lists no members,
- * and {@code /cluster/health} counts it as a cluster of one.
+ * {@code GET /cluster/members} and {@code GET /cluster/health} on the gateway, the runbooks' view of
+ * the cluster: SWIM's view of who is alive (this node's membership-service, watched over gRPC)
+ * joined with the consensus's voters, roles and term (this node's replication-service, asked per
+ * request over gRPC).
  */
 @RestController
 public class ClusterMembersController {
 
-    private final ObjectProvider<ClusterViewHolder> cluster;
+    private static final long STATUS_DEADLINE_MS = 2_000;
 
-    public ClusterMembersController(ObjectProvider<ClusterViewHolder> cluster) {
-        this.cluster = cluster;
+    private final MembershipWatch membership;
+    private final ConsensusControlGrpc.ConsensusControlBlockingStub consensus;
+
+    public ClusterMembersController(MembershipWatch membership, ManagedChannel replicationChannel) {
+        this.membership = membership;
+        this.consensus = ConsensusControlGrpc.newBlockingStub(replicationChannel);
     }
 
     @GetMapping(path = "/cluster/members", produces = MediaType.APPLICATION_JSON_VALUE)
     public Members members() {
-        ClusterViewHolder holder = cluster.getIfAvailable();
-        List<ClusterMember> seen = holder == null ? List.of() : holder.members();
-        return new Members(seen.stream().map(member -> new Member(member.id(), member.status(), member.role(),
-                member.assertionCount() < 0 ? null : member.assertionCount(), member.lastSeen(), member.gossipAddress(),
-                member.incarnation())).toList());
+        return new Members(ClusterRoster.members(membership.members(), status()).stream()
+                .map(member -> new Member(member.id(), member.status(), member.role(), member.term(), member.voter(),
+                        member.assertionCount() < 0 ? null : member.assertionCount(), member.lastSeen(),
+                        member.gossipAddress(), member.incarnation() == 0 ? null : member.incarnation()))
+                .toList());
     }
 
     /**
-     * {@code GET /cluster/health}: {@code {"status", "quorum", "members_up", "members"}}. Status is
-     * {@code healthy} while more than half of the known members are UP (a write quorum can form),
-     * {@code degraded} otherwise (HTTP 503, so a load balancer can act on the code alone). A node
-     * that runs no membership counts as a cluster of one.
+     * {@code {"status", "quorum", "primary", "term", "voters", "voters_up", "election_quorum",
+     * "members_up", "members"}}: {@code healthy} (200) while at least the election quorum of the
+     * voters is UP as SWIM sees them (E = max(N − W + 1, majority), which is also enough for a
+     * write quorum) and a primary is known; {@code degraded} (503, so a load balancer can act on
+     * the code alone) otherwise, and while this node's consensus does not answer.
      */
     @GetMapping(path = "/cluster/health", produces = MediaType.APPLICATION_JSON_VALUE)
-    public org.springframework.http.ResponseEntity<Health> health() {
-        ClusterViewHolder holder = cluster.getIfAvailable();
-        List<ClusterMember> seen = holder == null ? List.of() : holder.members();
-        int total = Math.max(1, seen.size());
-        int up = seen.isEmpty() ? 1 : (int) seen.stream().filter(member -> member.status().equals("UP")).count();
-        boolean quorum = up * 2 > total;
-        Health health = new Health(quorum ? "healthy" : "degraded", quorum, up, total);
-        return org.springframework.http.ResponseEntity.status(quorum ? 200 : 503).body(health);
+    public ResponseEntity<Health> health() {
+        ConsensusStatus status = status();
+        boolean answered = !status.getRole().isEmpty();
+        List<ClusterRoster.Entry> members = ClusterRoster.members(membership.members(), status);
+        ClusterRoster.Quorum quorum = ClusterRoster.quorum(members, status);
+        boolean healthy = answered && quorum.quorum() && !status.getPrimaryId().isEmpty();
+        int up = (int) members.stream().filter(member -> member.status().equals("UP")).count();
+        Health health = new Health(healthy ? "healthy" : "degraded", quorum.quorum(),
+                status.getPrimaryId().isEmpty() ? null : status.getPrimaryId(), status.getTerm(), quorum.voters(),
+                quorum.votersUp(), quorum.electionQuorum(), up, members.size());
+        return ResponseEntity.status(healthy ? 200 : 503).body(health);
     }
 
-    public record Health(String status, boolean quorum, int membersUp, int members) {}
+    private ConsensusStatus status() {
+        try {
+            return consensus.withDeadlineAfter(STATUS_DEADLINE_MS, TimeUnit.MILLISECONDS).getStatus(StatusQuery.getDefaultInstance());
+        } catch (RuntimeException notAnswering) {
+            return ConsensusStatus.getDefaultInstance();
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Member(String id, String status, String role, Long assertionCount, String lastSeen, String gossipAddress,
-            long incarnation) {}
+    public record Health(String status, boolean quorum, String primary, long term, int voters, int votersUp,
+            int electionQuorum, int membersUp, int members) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Member(String id, String status, String role, long term, boolean voter, Long assertionCount,
+            String lastSeen, String gossipAddress, Long incarnation) {}
 
     public record Members(List<Member> members) {}
 }

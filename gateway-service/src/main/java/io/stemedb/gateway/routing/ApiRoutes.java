@@ -16,16 +16,40 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The gateway's routes: reads to {@link RouteTargets#reads()}, writes to
- * {@link RouteTargets#primary()}, both behind the circuit breakers. Until elections exist both
- * targets are the configured api-service.
+ * The gateway's routes: reads to {@link RouteTargets#reads()} (this node's api-service), writes to
+ * {@link RouteTargets#primary()} (the primary this node's consensus names, resent once if it moved),
+ * both behind the circuit breakers.
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiRoutes {
 
+    /** Name of the gRPC channel to this node's replication-service: {@code spring.grpc.client.channel.replication.target}. */
+    static final String REPLICATION_CHANNEL = "replication";
+
+    @Bean(destroyMethod = "shutdownNow")
+    io.grpc.ManagedChannel replicationChannel(org.springframework.grpc.client.GrpcChannelFactory channels) {
+        return channels.createChannel(REPLICATION_CHANNEL);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PrimaryTracker primaryTracker(io.grpc.ManagedChannel replicationChannel, GatewayProperties properties) {
+        return new PrimaryTracker(replicationChannel, properties.apiUri());
+    }
+
+    /** Writes to the primary the node's consensus names; reads to this node's own api-service. */
     @Bean
-    RouteTargets routeTargets(GatewayProperties properties) {
-        return RouteTargets.fixed(properties.apiUri());
+    RouteTargets routeTargets(GatewayProperties properties, PrimaryTracker primary) {
+        return new RouteTargets() {
+            @Override
+            public java.net.URI primary() {
+                return primary.primary();
+            }
+
+            @Override
+            public java.net.URI reads() {
+                return properties.apiUri();
+            }
+        };
     }
 
     @Bean
@@ -50,12 +74,15 @@ public class ApiRoutes {
 
     @Bean
     @org.springframework.core.annotation.Order(2)
-    RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits) {
+    RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits,
+            GatewayProperties properties) {
         return route("api-writes")
                 .route(path("/v1/**"), http())
                 .before(request -> uri(targets.primary()).apply(request))
                 .filter(breakers)
                 .filter(limits)
+                // Innermost: a write resent to a new primary is one call for the breakers and limits.
+                .filter(new PrimaryResend(targets::primary, properties.apiUri().getScheme()))
                 .build();
     }
 

@@ -11,24 +11,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled   run SWIM at all; default true
  * @param nodeId    this node's id ({@code [cluster] node_id}); default {@code node1}
- * @param role      the role this node announces until elections exist; default {@code primary}
  * @param seeds     {@code host:port} of members to join through ({@code [cluster] seeds}); a
  *                  node whose list is empty (or holds only itself) starts a cluster; default none
  * @param swim      the protocol's socket and timings
  * @param metadata  extra facts this node announces (the embedded node adds its service addresses);
  *                  default none
- * @param announceInterval how often this node re-announces what changes (its assertion count);
- *                  default 5s
+ * @param watchInterval a member list is streamed to each watcher on every change and at least
+ *                  this often; default 5s
  */
 @ConfigurationProperties("stemedb.membership")
 public record MembershipProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("node1") String nodeId,
-        @DefaultValue("primary") String role,
         @DefaultValue({}) List<String> seeds,
         @DefaultValue Swim swim,
         java.util.Map<String, String> metadata,
-        @DefaultValue("5s") Duration announceInterval) {
+        @DefaultValue("5s") Duration watchInterval) {
 
     /**
      * @param bindAddress       UDP address to listen on ({@code [cluster] gossip_bind_address}); default 127.0.0.1

@@ -3,7 +3,6 @@ package io.stemedb.membership.service;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stemedb.common.cluster.ClusterControl;
 import io.stemedb.membership.config.MembershipProperties;
 import io.stemedb.membership.swim.MemberChange;
 import io.stemedb.membership.swim.MemberStatus;
@@ -11,23 +10,29 @@ import io.stemedb.membership.swim.MemberView;
 import io.stemedb.membership.swim.SwimConfig;
 import io.stemedb.membership.udp.SwimUdpRuntime;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's membership: the SWIM runtime (replaced on a gossip restart), its metrics, the
- * periodic re-announcement of what changes about this node, and the operator controls.
+ * This node's membership: the SWIM runtime (replaced on a gossip restart), its metrics, what this
+ * node announces about itself (re-announced when a service of the node changes it, such as the
+ * api-service's assertion count), listeners to member changes, and the operator controls.
  *
  * <p>Metrics: {@code stemedb_swim_members{status}}, {@code stemedb_swim_unreachable_members},
  * {@code stemedb_swim_sent_bytes_total}, {@code stemedb_swim_malformed_datagrams_total},
  * {@code stemedb_clock_offset_seconds{member}}.
  */
-public final class SwimService implements ClusterControl, AutoCloseable {
+public final class SwimService implements AutoCloseable {
+
+    /** What a removal did. */
+    public enum Removal { REMOVED, UNKNOWN_MEMBER, STILL_UP }
 
     private static final Logger log = LoggerFactory.getLogger(SwimService.class);
 
@@ -36,7 +41,7 @@ public final class SwimService implements ClusterControl, AutoCloseable {
     private final Map<String, String> announced = new TreeMap<>();
     private final Set<String> offsetGauges = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesOutBefore = new AtomicLong();
-    private final Thread announcer;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile SwimUdpRuntime runtime;
 
     public SwimService(MembershipProperties properties, MeterRegistry registry) {
@@ -45,7 +50,6 @@ public final class SwimService implements ClusterControl, AutoCloseable {
         if (properties.metadata() != null) {
             announced.putAll(properties.metadata());
         }
-        announced.put("role", properties.role());
         this.runtime = startRuntime();
         for (MemberStatus status : MemberStatus.values()) {
             Gauge.builder("stemedb.swim.members", this, s -> s.count(status))
@@ -60,9 +64,6 @@ public final class SwimService implements ClusterControl, AutoCloseable {
                 .description("SWIM datagram bytes sent").baseUnit("bytes").register(registry);
         FunctionCounter.builder("stemedb.swim.malformed.datagrams", this, s -> s.runtime.malformedDatagrams())
                 .description("Datagrams on the SWIM port that were not SWIM messages").register(registry);
-        this.announcer = new Thread(this::announceChanges, "swim-announce");
-        this.announcer.setDaemon(true);
-        this.announcer.start();
     }
 
     private SwimUdpRuntime startRuntime() {
@@ -89,6 +90,12 @@ public final class SwimService implements ClusterControl, AutoCloseable {
                     .tag("member", member.id())
                     .register(registry);
         }
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Runs {@code listener} on the protocol thread after every change of a member (keep it short). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     private double count(MemberStatus status) {
@@ -101,40 +108,35 @@ public final class SwimService implements ClusterControl, AutoCloseable {
     }
 
     /**
-     * Re-announces this node's assertion count when it changed, read from the shared registry's
-     * {@code stemedb.index.assertions} gauge (present when the api-service runs in the same node).
+     * Merges {@code facts} into what this node announces and gossips them if anything changed; the
+     * addresses configured at start cannot be overwritten.
      */
-    private void announceChanges() {
-        String last = null;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(properties.announceInterval().toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            Gauge assertions = registry.find("stemedb.index.assertions").gauge();
-            if (assertions == null) {
+    public synchronized void announce(Map<String, String> facts) {
+        boolean changed = false;
+        for (Map.Entry<String, String> fact : facts.entrySet()) {
+            if (properties.metadata() != null && properties.metadata().containsKey(fact.getKey())) {
                 continue;
             }
-            String count = Long.toString((long) assertions.value());
-            if (!count.equals(last)) {
-                announced.put("assertion_count", count);
-                runtime.announce(Map.copyOf(announced));
-                last = count;
-            }
+            changed |= !fact.getValue().equals(announced.put(fact.getKey(), fact.getValue()));
         }
+        if (changed) {
+            runtime.announce(Map.copyOf(announced));
+        }
+    }
+
+    /** What this node announces now. */
+    public synchronized Map<String, String> announced() {
+        return Map.copyOf(announced);
     }
 
     public SwimUdpRuntime runtime() {
         return runtime;
     }
 
-    public String role() {
-        return properties.role();
-    }
-
-
-    @Override
+    /**
+     * Declares a member DOWN and forgets it here; the others learn it by gossip. A member that is
+     * UP is only removed with {@code force} (and will refute unless it is really gone).
+     */
     public Removal remove(String nodeId, boolean force) {
         MemberView member = runtime.members().stream().filter(view -> view.id().equals(nodeId)).findFirst().orElse(null);
         if (member == null) {
@@ -147,7 +149,7 @@ public final class SwimService implements ClusterControl, AutoCloseable {
         return runtime.remove(nodeId) ? Removal.REMOVED : Removal.UNKNOWN_MEMBER;
     }
 
-    @Override
+    /** Closes the gossip socket and starts membership afresh (rejoining through the seeds). */
     public synchronized void restartGossip() {
         log.warn("restarting gossip on an operator's request");
         SwimUdpRuntime old = runtime;
@@ -158,7 +160,6 @@ public final class SwimService implements ClusterControl, AutoCloseable {
 
     @Override
     public void close() {
-        announcer.interrupt();
         runtime.stop(true);
     }
 }

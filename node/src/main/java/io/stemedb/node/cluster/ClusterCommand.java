@@ -59,6 +59,7 @@ public final class ClusterCommand implements Callable<Integer> {
             System.out.printf("%s  api %s  gateway %s  swim udp %s  data %s  log %s%n", member.nodeId(), member.apiUrl(),
                     member.gatewayUrl(), member.swimAddress(), member.dataDirectory(), member.log());
         }
+        System.out.printf("admin key (every node): %s%n", baseDirectory.toAbsolutePath().resolve("admin.token"));
         System.out.println(healthy ? "cluster ready; Ctrl-C stops every node" : "some nodes did not become healthy; see their logs");
         stopped.await();
         return healthy ? 0 : 1;

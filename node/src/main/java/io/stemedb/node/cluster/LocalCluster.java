@@ -26,23 +26,31 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LocalCluster implements AutoCloseable {
 
-    /** One node of the cluster: its id, ports, data directory and log file. */
-    public record Member(String nodeId, NodePorts ports, Path dataDirectory, Path log, boolean tls) {
+    /**
+     * One node of the cluster: its id, the loopback address it binds, ports, data directory and log
+     * file.
+     */
+    public record Member(String nodeId, String host, NodePorts ports, Path dataDirectory, Path log, boolean tls) {
 
         public String apiUrl() {
-            return (tls ? "https" : "http") + "://127.0.0.1:" + ports.api();
+            return (tls ? "https" : "http") + "://" + host + ":" + ports.api();
         }
 
         public String gatewayUrl() {
-            return (tls ? "https" : "http") + "://127.0.0.1:" + ports.gateway();
+            return (tls ? "https" : "http") + "://" + host + ":" + ports.gateway();
         }
 
         public String swimAddress() {
-            return "127.0.0.1:" + ports.swim();
+            return host + ":" + ports.swim();
+        }
+
+        public String rpcAddress() {
+            return host + ":" + ports.rpc();
         }
     }
 
     private final Path jar;
+    private final int replicationFactor;
     private final List<Member> members;
     private final Process[] processes;
     private final Path tlsDirectory;
@@ -51,6 +59,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private LocalCluster(Path jar, List<Member> members, Path tlsDirectory) {
         this.jar = jar;
+        // W: a majority, as in the runbooks' shapes (3 nodes factor 2, 5 nodes factor 3).
+        this.replicationFactor = members.size() / 2 + 1;
         this.members = List.copyOf(members);
         this.processes = new Process[members.size()];
         this.tlsDirectory = tlsDirectory;
@@ -71,11 +81,22 @@ public final class LocalCluster implements AutoCloseable {
      * {@code <base>/tls} (kept if already there), and every node runs with HTTPS and internal mTLS.
      */
     public static LocalCluster plan(Path jar, Path baseDirectory, List<NodePorts> ports, boolean tls) {
+        return plan(jar, baseDirectory, ports, tls, false);
+    }
+
+    /**
+     * With {@code ownAddresses}, node {@code i} binds 127.0.0.{i + 1} (127.0.0.2, .3, …) instead of
+     * 127.0.0.1, and the connections it opens to other members leave from that address: a firewall
+     * rule between two addresses then cuts exactly the traffic between two nodes, the way a network
+     * partition would, on one host.
+     */
+    public static LocalCluster plan(Path jar, Path baseDirectory, List<NodePorts> ports, boolean tls, boolean ownAddresses) {
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             String id = "node" + (i + 1);
             Path data = baseDirectory.resolve(id);
-            members.add(new Member(id, ports.get(i), data, baseDirectory.resolve(id + ".log"), tls));
+            String host = ownAddresses ? "127.0.0." + (i + 2) : "127.0.0.1";
+            members.add(new Member(id, host, ports.get(i), data, baseDirectory.resolve(id + ".log"), tls));
         }
         Path tlsDirectory = null;
         if (tls) {
@@ -84,7 +105,8 @@ public final class LocalCluster implements AutoCloseable {
                 CertificateAuthority ca = CertificateAuthority.create("StemeDB local cluster CA", Duration.ofDays(365));
                 ca.writeCertificate(tlsDirectory);
                 for (Member member : members) {
-                    ca.issue(member.nodeId(), List.of("localhost", "127.0.0.1"), Duration.ofDays(365)).write(tlsDirectory);
+                    ca.issue(member.nodeId(), List.of("localhost", "127.0.0.1", member.host()), Duration.ofDays(365))
+                            .write(tlsDirectory);
                 }
             }
         }
@@ -110,9 +132,52 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * One admin key for the whole cluster, as a real deployment mounts one keys file on every node:
+     * a client's key must work on whichever node is primary (the gateway sends writes there).
+     * Generated once into {@code <base>/admin.token} and given to each node as its first key.
+     */
+    private void shareAdminKey(Member member) {
+        try {
+            Path shared = member.dataDirectory().getParent().resolve("admin.token");
+            if (!Files.exists(shared)) {
+                Files.createDirectories(shared.getParent());
+                Files.writeString(shared, io.stemedb.http.security.KeyDigest.generateKey() + "\n", StandardCharsets.UTF_8);
+                ownerOnly(shared);
+            }
+            Path own = member.dataDirectory().resolve("admin.token");
+            if (!Files.exists(own) && !Files.exists(member.dataDirectory().resolve("keys"))) {
+                Files.createDirectories(member.dataDirectory());
+                Files.copy(shared, own);
+                ownerOnly(own);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot give " + member.nodeId() + " the cluster's admin key", e);
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system: nothing to restrict
+        }
+    }
+
+    /** The key every node of this cluster accepts as admin. */
+    public String adminKey() {
+        try {
+            return Files.readString(members.get(0).dataDirectory().getParent().resolve("admin.token"), StandardCharsets.UTF_8)
+                    .strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the cluster has no admin key yet (start it first)", e);
+        }
+    }
+
     /** Starts node {@code index} (from 0), appending its output to its log file. */
     public void start(int index) {
         Member member = members.get(index);
+        shareAdminKey(member);
         List<String> seeds = new ArrayList<>();
         for (Member other : members) {
             if (other != member) {
@@ -124,13 +189,19 @@ public final class LocalCluster implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", jar.toString(), "run",
                 "--node-id", member.nodeId(),
+                "--bind", member.host(),
                 "--data-dir", member.dataDirectory().toString(),
                 "--api-port", Integer.toString(ports.api()),
                 "--gateway-port", Integer.toString(ports.gateway()),
                 "--rpc-port", Integer.toString(ports.rpc()),
                 "--swim-port", Integer.toString(ports.swim()),
                 "--wal-port", Integer.toString(ports.wal()),
-                "--seeds", String.join(",", seeds)));
+                "--seeds", String.join(",", seeds),
+                "--replication-factor", Integer.toString(replicationFactor)));
+        for (Member each : members) {
+            command.addAll(List.of("--member", each.nodeId() + "=" + each.rpcAddress() + "/" + each.host() + ":"
+                    + each.ports().api()));
+        }
         if (tlsDirectory != null) {
             command.addAll(List.of("--tls-dir", tlsDirectory.toString()));
         }
@@ -212,6 +283,34 @@ public final class LocalCluster implements AutoCloseable {
     /** SIGKILL. */
     public void kill(int index) throws InterruptedException {
         end(index, true);
+    }
+
+    /** SIGSTOP: the node's process stops where it is, its sockets open, until {@link #resume}. */
+    public void pause(int index) {
+        signal(index, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume(int index) {
+        signal(index, "CONT");
+    }
+
+    private void signal(int index, String signal) {
+        Process process = processes[index];
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(members.get(index).nodeId() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + members.get(index).nodeId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + members.get(index).nodeId(), e);
+        }
     }
 
     /** SIGTERM: the node leaves the cluster and shuts down in order. */

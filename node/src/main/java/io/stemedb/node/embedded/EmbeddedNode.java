@@ -1,7 +1,10 @@
 package io.stemedb.node.embedded;
 
 import io.stemedb.api.ApiServiceApplication;
+import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
+import io.stemedb.common.consensus.CommitState;
+import io.stemedb.api.replication.ReplicationClient;
 import io.stemedb.gateway.GatewayServiceApplication;
 import io.stemedb.membership.MembershipServiceApplication;
 import io.stemedb.node.tls.NodeTls;
@@ -89,45 +92,94 @@ public final class EmbeddedNode implements AutoCloseable {
                 with(internalGrpcServer(),
                         "--spring.grpc.server.address=127.0.0.1",
                         "--spring.grpc.server.port=" + ports.wal(),
-                        "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath())));
+                        "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath(),
+                        // Nothing is deleted before the index and the replication-service have said what they need.
+                        "--stemedb.wal.retention.required-consumers=index,replication")));
         Path keys = AdminToken.ensureKeys(settings.dataDirectory());
         Path adminToken = settings.dataDirectory().resolve(AdminToken.FILE_NAME);
         log.info("keys (digests) are in {}; {}", keys.toAbsolutePath(), Files.exists(adminToken)
                 ? "the generated admin key ('Authorization: Bearer <key>') is in " + adminToken.toAbsolutePath()
                 : "add keys with 'stemedb keys add'");
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
-                with(publicHttps(), with(internalGrpcClient(),
+                with(publicHttps(), with(internalGrpcClient(), with(membershipClient(),
                         "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
                         "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
                         "--server.address=" + bind,
                         "--server.port=" + ports.api(),
                         "--spring.grpc.server.enabled=false",
                         "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
-                        "--stemedb.api.node-id=" + settings.nodeId())));
+                        "--spring.grpc.client.channel.replication.target=static://" + clientHost() + ":" + ports.rpc(),
+                        "--stemedb.api.node-id=" + settings.nodeId()))));
         children.add(api);
         children.add(startChild(ReplicationServiceApplication.class, ReplicationServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
-                with(internalGrpcServer(),
-                        "--spring.grpc.server.address=" + bind,
-                        "--spring.grpc.server.port=" + ports.rpc())));
+                with(replicationClients(), with(membershipClient(), with(internalGrpcServer(),
+                        replicationProperties(ports, bind))))));
         children.add(startChild(MembershipServiceApplication.class, MembershipServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
-                "--spring.grpc.server.enabled=false",
+                with(internalGrpcServer(),
+                // Its gRPC contract listens on TCP at the SWIM port's number, on loopback: only the
+                // node's own services call it.
+                "--spring.grpc.server.address=127.0.0.1",
+                "--spring.grpc.server.port=" + ports.swim(),
                 "--stemedb.membership.node-id=" + settings.nodeId(),
                 "--stemedb.membership.swim.bind-address=" + bind,
                 "--stemedb.membership.swim.port=" + ports.swim(),
                 "--stemedb.membership.seeds=" + String.join(",", settings.seeds()),
                 "--stemedb.membership.metadata.api=" + clientHost() + ":" + ports.api(),
                 "--stemedb.membership.metadata.gateway=" + clientHost() + ":" + ports.gateway(),
-                "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc()));
+                "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc())));
         children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
                 WebApplicationType.SERVLET,
-                with(publicHttps(), with(gatewayClientTrust(),
+                with(publicHttps(), with(gatewayClientTrust(), with(replicationClientTls(), with(membershipClient(),
                         "--server.address=" + bind,
                         "--server.port=" + ports.gateway(),
                         "--spring.grpc.server.enabled=false",
                         "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
-                        "--stemedb.gateway.api-uri=" + scheme() + "://127.0.0.1:" + ports.api()))));
+                        "--spring.grpc.client.channel.replication.target=static://" + clientHost() + ":" + ports.rpc(),
+                        "--stemedb.gateway.api-uri=" + scheme() + "://" + clientHost() + ":" + ports.api()))))));
+    }
+
+    /** The replication-service's identity, its wal, and the cluster it belongs to. */
+    private String[] replicationProperties(NodePorts ports, String bind) {
+        List<String> properties = new ArrayList<>(List.of(
+                "--spring.grpc.server.address=" + bind,
+                "--spring.grpc.server.port=" + ports.rpc(),
+                "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
+                "--stemedb.replication.node-id=" + settings.nodeId(),
+                "--stemedb.replication.factor=" + settings.cluster().replicationFactor()));
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            properties.add("--stemedb.replication.source-address=" + bind);
+        }
+        settings.cluster().members().forEach((id, member) -> {
+            properties.add("--stemedb.replication.members." + id + ".rpc=" + member.rpc());
+            properties.add("--stemedb.replication.members." + id + ".api=" + member.api());
+            properties.add("--stemedb.replication.members." + id + ".priority=" + member.priority());
+        });
+        return properties.toArray(String[]::new);
+    }
+
+    /** The replication-service's channels (its wal, its peers) present the node certificate and trust the node CA. */
+    private List<String> replicationClients() {
+        return tls(settings.internalTls(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
+                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE,
+                "--spring.grpc.client.channel.default.ssl.enabled=true",
+                "--spring.grpc.client.channel.default.ssl.bundle=" + NodeTls.BUNDLE);
+    }
+
+    /** A channel to this node's replication-service (the api's, the gateway's): mutual TLS when internal TLS is on. */
+    private List<String> replicationClientTls() {
+        return tls(settings.internalTls(), "--spring.grpc.client.channel.replication.ssl.enabled=true",
+                "--spring.grpc.client.channel.replication.ssl.bundle=" + NodeTls.BUNDLE);
+    }
+
+    /** A channel to this node's membership-service (TCP at the SWIM port's number): mutual TLS when internal TLS is on. */
+    private List<String> membershipClient() {
+        List<String> properties = new ArrayList<>(List.of(
+                "--spring.grpc.client.channel.membership.target=static://127.0.0.1:" + settings.ports().swim()));
+        properties.addAll(tls(settings.internalTls(), "--spring.grpc.client.channel.membership.ssl.enabled=true",
+                "--spring.grpc.client.channel.membership.ssl.bundle=" + NodeTls.BUNDLE));
+        return properties;
     }
 
     /** HTTPS on a public port with the node's certificate. */
@@ -141,10 +193,12 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.server.ssl.client-auth=require");
     }
 
-    /** The api's channel to the wal: TLS, presenting the node certificate, trusting only the node CA. */
+    /** The api's channels to the wal and the replication-service: TLS, presenting the node certificate, trusting only the node CA. */
     private List<String> internalGrpcClient() {
         return tls(settings.internalTls(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
-                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE);
+                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE,
+                "--spring.grpc.client.channel.replication.ssl.enabled=true",
+                "--spring.grpc.client.channel.replication.ssl.bundle=" + NodeTls.BUNDLE);
     }
 
     /** The gateway's HTTP client to an api port that speaks HTTPS: trusts the node CA. */
@@ -209,20 +263,32 @@ public final class EmbeddedNode implements AutoCloseable {
     }
 
     /**
-     * Waits until the api-service has loaded the journal into its index and takes writes.
+     * Waits until the api-service has loaded the journal into its index and, in a replicated node,
+     * knows the primary (and, being it, takes writes).
      *
      * @return false if that did not happen within {@code timeout}
      */
     public boolean awaitReady(Duration timeout) {
         WalTailer tailer = api.getBean(WalTailer.class);
+        ReplicationClient replication = api.getBeanProvider(ReplicationClient.class).getIfAvailable();
+        AssertionIndex index = api.getBean(AssertionIndex.class);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!tailer.isCaughtUp()) {
+        while (!tailer.isCaughtUp() || (replication != null && !knowsItsPrimary(replication.state(), index))) {
             if (tailer.failure() != null || System.nanoTime() > deadline) {
                 return false;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         return true;
+    }
+
+    /** A primary is known; when it is this node, it has applied its term's first entry (it takes writes). */
+    private boolean knowsItsPrimary(CommitState state, AssertionIndex index) {
+        if (state.primaryId().isEmpty()) {
+            return false;
+        }
+        return !state.primaryId().equals(settings.nodeId())
+                || (state.termStartIndex() > 0 && index.appliedIndex() >= state.termStartIndex());
     }
 
     /**

@@ -2,7 +2,6 @@ package io.stemedb.node.embedded;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.stemedb.common.cluster.ClusterViewHolder;
 import io.stemedb.gateway.breaker.BreakerConfiguration;
 import java.time.Duration;
 import io.micrometer.core.instrument.Clock;
@@ -36,12 +35,6 @@ public class NodeContextConfiguration {
         CircuitBreakerRegistry registry = BreakerConfiguration.defaultRegistry(Duration.ofSeconds(5));
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
         return registry;
-    }
-
-    /** Membership publishes its view of the cluster here; the api-service and gateway read it. */
-    @Bean
-    ClusterViewHolder clusterViewHolder() {
-        return new ClusterViewHolder();
     }
 
     @Bean

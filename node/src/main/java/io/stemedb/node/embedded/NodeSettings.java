@@ -16,21 +16,26 @@ import java.util.Objects;
  * @param seeds        SWIM addresses ({@code host:port}) to join a cluster through; empty for a
  *                     node on its own (or the first of a cluster)
  * @param tls          TLS for the public ports and/or mutual TLS for the internal gRPC; null for none
+ * @param cluster      the replicated cluster it belongs to; {@link ClusterShape#ALONE} for a node on its own
  */
 public record NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory,
-        java.util.List<String> seeds, io.stemedb.node.tls.NodeTls tls) {
+        java.util.List<String> seeds, io.stemedb.node.tls.NodeTls tls, ClusterShape cluster) {
 
     public NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory) {
-        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, java.util.List.of(), null);
+        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, java.util.List.of(), null, ClusterShape.ALONE);
     }
 
     public NodeSettings(String nodeId, Path dataDirectory, String bindAddress, NodePorts ports, Path configDirectory,
             java.util.List<String> seeds) {
-        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, null);
+        this(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, null, ClusterShape.ALONE);
     }
 
     public NodeSettings withTls(io.stemedb.node.tls.NodeTls tls) {
-        return new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, tls);
+        return new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, tls, cluster);
+    }
+
+    public NodeSettings withCluster(ClusterShape cluster) {
+        return new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds, tls, cluster);
     }
 
     public boolean publicTls() {
@@ -47,6 +52,7 @@ public record NodeSettings(String nodeId, Path dataDirectory, String bindAddress
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(ports, "ports");
         seeds = seeds == null ? java.util.List.of() : java.util.List.copyOf(seeds);
+        cluster = cluster == null ? ClusterShape.ALONE : cluster;
     }
 
     public Path walDirectory() {

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stemedb.node.embedded.NodePorts;
 import io.stemedb.node.testing.FaultTools;
+import io.stemedb.node.testing.FailedRunLogs;
 import io.stemedb.node.testing.FreePorts;
 import io.stemedb.node.testing.NodeProcess;
 import io.stemedb.node.testing.TestHttp;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,25 +85,8 @@ class LocalClusterIT {
             awaitStatus(cluster, 2, "node1", "UP");
             steps.run(cluster);
         } catch (Throwable failure) {
-            keepLogs();
+            FailedRunLogs.keep(base, "LocalClusterIT");
             throw failure;
-        }
-    }
-
-    /**
-     * The nodes' logs live in the temporary directory JUnit deletes; a failed run keeps a copy
-     * under {@code target/failed-runs/} so the failure can be read afterwards.
-     */
-    private void keepLogs() {
-        Path kept = Path.of("target", "failed-runs", "LocalClusterIT-" + System.currentTimeMillis());
-        try (Stream<Path> files = Files.list(base)) {
-            Files.createDirectories(kept);
-            for (Path log : files.filter(file -> file.getFileName().toString().endsWith(".log")).toList()) {
-                Files.copy(log, kept.resolve(log.getFileName()));
-            }
-            System.err.println("LocalClusterIT failed; the nodes' logs are in " + kept.toAbsolutePath());
-        } catch (IOException e) {
-            System.err.println("LocalClusterIT failed and its logs could not be kept: " + e);
         }
     }
 

@@ -54,6 +54,9 @@ class CircuitBreakerTest {
                 .run("--spring.config.name=" + GatewayServiceApplication.CONFIG_NAME, "--server.port=" + gatewayPort,
                         "--server.address=127.0.0.1", "--spring.grpc.server.enabled=false",
                         "--stemedb.security.keys-file=" + downstreamData.resolve("keys"),
+                        // The node's own services, not whatever listens on the default ports.
+                        "--spring.grpc.client.channel.replication.target=static://127.0.0.1:" + downstreamPorts.rpc(),
+                        "--spring.grpc.client.channel.membership.target=static://127.0.0.1:" + downstreamPorts.swim(),
                         "--stemedb.gateway.api-uri=http://127.0.0.1:" + downstreamPorts.api())) {
             String through = "http://127.0.0.1:" + gatewayPort;
             assertThat(write(through, 0).status()).isEqualTo(201);

@@ -56,6 +56,9 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /v1/admin/cluster/members", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/remove", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/restart-gossip", Access.ADMIN),
+            Map.entry("GET /v1/admin/cluster/status", Access.ADMIN),
+            Map.entry("GET /v1/admin/cluster/validate", Access.ADMIN),
+            Map.entry("POST /v1/admin/cluster/demote", Access.ADMIN),
             // Gateway routes that are not controllers: the runbooks' cluster admin path.
             Map.entry("POST /admin/cluster/remove", Access.ADMIN)));
 

@@ -77,7 +77,7 @@ class EveryFieldEveryTypeTest {
                     new Body("/v1/epochs", "{\"label\":\"l\"}", List.of("label"), false),
                     new Body("/v1/query", "{\"concept_path\":\"fuzz/**\",\"predicate\":\"p\",\"lens\":\"recency\",\"limit\":10}",
                             List.of("concept_path", "predicate", "lens", "limit", "cursor", "as_of_index", "as_of_epoch",
-                                    "as_of_timestamp"), false),
+                                    "as_of_timestamp", "min_index", "consistency"), false),
                     new Body("/v1/admin/export-assertions", "{\"since\":\"2026-01-01T00:00:00Z\",\"since_index\":0}",
                             List.of("since", "since_index"), false),
                     new Body("/v1/admin/import-assertions", line, List.of("type", "id", "timestamp", "concept_path",

@@ -356,6 +356,11 @@ public final class ConsensusNode {
         return heard;
     }
 
+    /** On the primary, the index of its term's first entry once its journal holds it; 0 otherwise. */
+    public long termStartIndex() {
+        return role == Role.PRIMARY ? termStartIndex : 0;
+    }
+
     public boolean isWritable() {
         return role == Role.PRIMARY && transferTarget == null;
     }

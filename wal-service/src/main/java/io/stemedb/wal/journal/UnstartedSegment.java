@@ -11,13 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A segment file a crash left before Chronicle wrote its first header: Chronicle creates the file
- * when it starts a segment (a rotation) and writes the header just after, so a kill in between
- * leaves a newest segment of zeros. It holds nothing, yet Chronicle takes a zero header for a
- * segment another process is still initializing and makes every tailer that reaches it wait for
- * its timeout (about 20 seconds) at each open and each cut, again and again. So the open deletes
- * it before the queue is built; only the newest segment can be one (a crash stops the writer), and
- * only a file whose first bytes are all zero is taken for one.
+ * A segment file a crash left before Chronicle finished its first header: Chronicle creates the
+ * file when it starts a segment (a rotation), writes the header marked not complete, the segment's
+ * metadata, and then completes the header, so a kill in between leaves a newest segment of zeros or
+ * one whose first header is still marked not complete. Either holds no entry (entries follow the
+ * metadata), yet Chronicle takes it for a segment another process is still initializing and makes
+ * every tailer that reaches it wait for its timeout (about 20 seconds) at each open and each cut,
+ * again and again. So the open deletes it before the queue is built; only the newest segment can
+ * be one (a crash stops the writer), and only a file whose first bytes are all zero, or whose first
+ * header has Chronicle's not-complete bit, is taken for one: the same test Chronicle waits on.
  */
 final class UnstartedSegment {
 
@@ -36,7 +38,7 @@ final class UnstartedSegment {
             return Optional.empty();
         }
         Path segment = directory.resolve(newest.get());
-        if (!allZero(segment)) {
+        if (!neverStarted(segment)) {
             return Optional.empty();
         }
         Files.delete(segment);
@@ -46,11 +48,18 @@ final class UnstartedSegment {
         return newest;
     }
 
-    private static boolean allZero(Path segment) throws IOException {
+    /** Chronicle's header bit for a header whose content is still being written ({@code Wires.NOT_COMPLETE}). */
+    static final int NOT_COMPLETE = 0x8000_0000;
+
+    private static boolean neverStarted(Path segment) throws IOException {
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
-            ByteBuffer start = ByteBuffer.allocate((int) Math.min(CHECKED_BYTES, channel.size()));
+            ByteBuffer start = ByteBuffer.allocate((int) Math.min(CHECKED_BYTES, channel.size()))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
             while (start.hasRemaining() && channel.read(start) >= 0) {
                 // Read the whole prefix.
+            }
+            if (start.position() >= Integer.BYTES && (start.getInt(0) & NOT_COMPLETE) != 0) {
+                return true;
             }
             for (int i = 0; i < start.position(); i++) {
                 if (start.get(i) != 0) {

@@ -149,6 +149,41 @@ class TailCutTest {
         assertThat(cuts).isEmpty();
     }
 
+    @Test
+    void aNewestSegmentWhoseFirstHeaderWasNeverCompletedIsDeletedWithoutWaitingOnIt() throws IOException {
+        AtomicLong now = new AtomicLong(TimeUnit.DAYS.toMillis(20_000));
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, events, now::get)) {
+            writeDurably(journal, 1, 20);
+            now.addAndGet(TimeUnit.MINUTES.toMillis(5));
+            writeDurably(journal, 21, 22);
+        }
+        // As a kill after Chronicle wrote the header (marked not complete) and part of the metadata.
+        Path newest = SegmentFiles.segments(dir).get(1);
+        int header;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(newest,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer first = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            channel.read(first, 0);
+            header = first.getInt(0);
+            assertThat(header & UnstartedSegment.NOT_COMPLETE).as("a finished segment's header is complete").isZero();
+            first.clear();
+            first.putInt(0, header | UnstartedSegment.NOT_COMPLETE);
+            channel.write(first, 0);
+        }
+        // Past the header, everything of the metadata after its first bytes was never written.
+        SegmentFiles.zeroFrom(newest, 64);
+
+        long started = System.nanoTime();
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FIVE_MINUTELY, true, events, now::get)) {
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
+                    .as("Chronicle waits about 20 s on a header not complete").isLessThan(10);
+            assertThat(newest).doesNotExist();
+            assertThat(readAll(journal, 1)).extracting(JournalEntry::index).containsExactlyElementsOf(range(1, 20));
+            writeDurably(journal, 21, 21);
+        }
+        assertThat(cuts).isEmpty();
+    }
+
     private void writeAndClose(long entries) throws IOException {
         try (ChronicleJournal journal = ChronicleJournal.open(dir, RollCycles.FAST_DAILY, true, events)) {
             writeDurably(journal, 1, entries);

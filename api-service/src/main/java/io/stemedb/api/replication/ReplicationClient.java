@@ -1,0 +1,86 @@
+package io.stemedb.api.replication;
+
+import io.grpc.ManagedChannel;
+import io.stemedb.common.consensus.CommitState;
+import io.stemedb.common.consensus.CommitWatch;
+import io.stemedb.proto.consensus.ConsensusControlGrpc;
+import io.stemedb.proto.consensus.ResetStreamBreakerRequest;
+import io.stemedb.proto.consensus.StreamBreaker;
+import io.stemedb.proto.consensus.StreamBreakerList;
+import io.stemedb.proto.consensus.StreamBreakersQuery;
+import io.stemedb.proto.consensus.ConsensusStatus;
+import io.stemedb.proto.consensus.DemoteRequest;
+import io.stemedb.proto.consensus.DemoteResponse;
+import io.stemedb.proto.consensus.ReadIndexRequest;
+import io.stemedb.proto.consensus.ReadIndexResponse;
+import io.stemedb.proto.consensus.StatusQuery;
+import io.stemedb.proto.consensus.SurveyRequest;
+import io.stemedb.proto.consensus.SurveyResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The api-service's side of the local replication-service's {@code ConsensusControl}: the commit
+ * stream ({@link CommitWatch}) that writes wait on, and unary calls with deadlines for reads,
+ * status, surveys and demotes.
+ */
+public class ReplicationClient implements AutoCloseable {
+
+    private final CommitWatch commits;
+    private final ConsensusControlGrpc.ConsensusControlBlockingStub blocking;
+    private final Duration timeout;
+
+    public ReplicationClient(ManagedChannel channel, Duration timeout) {
+        this.commits = new CommitWatch(channel);
+        this.blocking = ConsensusControlGrpc.newBlockingStub(channel);
+        this.timeout = timeout;
+    }
+
+    public void start() {
+        commits.start();
+    }
+
+    public CommitState state() {
+        return commits.state();
+    }
+
+    /** See {@link CommitWatch#awaitCommit}. */
+    public boolean awaitCommit(long index, long term, Duration wait) throws InterruptedException {
+        return commits.awaitCommit(index, term, wait);
+    }
+
+    public ReadIndexResponse readIndex() {
+        return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).readIndex(ReadIndexRequest.getDefaultInstance());
+    }
+
+    public ConsensusStatus status(Duration deadline) {
+        return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).getStatus(StatusQuery.getDefaultInstance());
+    }
+
+    public SurveyResponse survey() {
+        // Each member has a second to answer; the survey itself gets a little more than the slowest.
+        return blocking.withDeadlineAfter(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).survey(SurveyRequest.getDefaultInstance());
+    }
+
+    public DemoteResponse demote(boolean force) {
+        return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .demote(DemoteRequest.newBuilder().setForce(force).build());
+    }
+
+    /** The replication streams' breakers, one per member this node streams to. */
+    public StreamBreakerList streamBreakers() {
+        return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .listStreamBreakers(StreamBreakersQuery.getDefaultInstance());
+    }
+
+    /** Closes {@code member}'s stream breaker; {@code found} is false when there is none. */
+    public StreamBreaker resetStreamBreaker(String member) {
+        return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .resetStreamBreaker(ResetStreamBreakerRequest.newBuilder().setMemberId(member).build());
+    }
+
+    @Override
+    public void close() {
+        commits.close();
+    }
+}

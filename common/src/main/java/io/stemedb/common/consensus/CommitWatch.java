@@ -1,0 +1,118 @@
+package io.stemedb.common.consensus;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.stemedb.proto.consensus.CommitUpdate;
+import io.stemedb.proto.consensus.ConsensusControlGrpc;
+import io.stemedb.proto.consensus.WatchCommitRequest;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A node's commit index and primary, as its replication-service streams them
+ * ({@code ConsensusControl.WatchCommit}): one long-lived stream, opened again whenever it breaks,
+ * so that the api can wait for a write's commit and the gateway knows where the primary is
+ * without a call per request. Shared by both, as the client side of one contract.
+ */
+public final class CommitWatch implements AutoCloseable {
+
+    private static final long RECONNECT_MS = 200;
+
+    private final ConsensusControlGrpc.ConsensusControlStub stub;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "commit-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile CommitState state = CommitState.UNKNOWN;
+    private volatile boolean closed;
+
+    public CommitWatch(ManagedChannel channel) {
+        this.stub = ConsensusControlGrpc.newStub(channel);
+    }
+
+    public void start() {
+        watch();
+    }
+
+    private void watch() {
+        if (closed) {
+            return;
+        }
+        stub.watchCommit(WatchCommitRequest.getDefaultInstance(), new StreamObserver<>() {
+            @Override
+            public void onNext(CommitUpdate update) {
+                publish(new CommitState(update.getCommitIndex(), update.getTerm(), update.getRole(), update.getPrimaryId(),
+                        update.getPrimaryApi(), update.getWritable(), update.getReplicationLagging(),
+                        update.getTermStartIndex(), true));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                disconnected();
+            }
+
+            @Override
+            public void onCompleted() {
+                disconnected();
+            }
+        });
+    }
+
+    private void disconnected() {
+        CommitState last = state;
+        // Not writable while nothing is known: a write must not be acknowledged on stale news.
+        publish(new CommitState(last.commitIndex(), last.term(), last.role(), last.primaryId(), last.primaryApi(), false,
+                last.lagging(), last.termStartIndex(), false));
+        if (!closed) {
+            reconnects.schedule(this::watch, RECONNECT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void publish(CommitState next) {
+        lock.lock();
+        try {
+            state = next;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public CommitState state() {
+        return state;
+    }
+
+    /**
+     * Waits until the commit index reaches {@code index}; false if it does not within
+     * {@code wait}, or once this node is in a term after {@code term} (the write, of that term,
+     * may then never commit).
+     */
+    public boolean awaitCommit(long index, long term, Duration wait) throws InterruptedException {
+        long remaining = wait.toNanos();
+        lock.lock();
+        try {
+            while (state.commitIndex() < index) {
+                if (remaining <= 0 || state.term() > term) {
+                    return state.commitIndex() >= index;
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reconnects.shutdownNow();
+    }
+}

@@ -1,0 +1,44 @@
+package io.stemedb.gateway.routing;
+
+import io.grpc.ManagedChannel;
+import io.stemedb.common.consensus.CommitState;
+import io.stemedb.common.consensus.CommitWatch;
+import java.net.URI;
+
+/**
+ * Where the primary's api is, as this node's replication-service streams it (over gRPC, like every
+ * other contract): the gateway sends writes there. The scheme is the local api's (every node of a
+ * cluster speaks the same).
+ */
+public final class PrimaryTracker implements AutoCloseable {
+
+    private final CommitWatch commits;
+    private final URI localApi;
+
+    public PrimaryTracker(ManagedChannel replication, URI localApi) {
+        this.commits = new CommitWatch(replication);
+        this.localApi = localApi;
+    }
+
+    public void start() {
+        commits.start();
+    }
+
+    /** The primary's api, or the local one while none is known (it answers {@code not_primary} then). */
+    public URI primary() {
+        CommitState state = commits.state();
+        if (state.primaryApi().isEmpty() || !state.connected()) {
+            return localApi;
+        }
+        return URI.create(localApi.getScheme() + "://" + state.primaryApi());
+    }
+
+    public CommitState state() {
+        return commits.state();
+    }
+
+    @Override
+    public void close() {
+        commits.close();
+    }
+}

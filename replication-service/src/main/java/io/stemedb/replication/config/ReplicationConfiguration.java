@@ -1,0 +1,181 @@
+package io.stemedb.replication.config;
+
+import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.proto.consensus.ConsensusPeerGrpc;
+import io.stemedb.proto.consensus.HandoffRequest;
+import io.stemedb.proto.consensus.HandoffResponse;
+import io.stemedb.replication.consensus.ClusterConfiguration;
+import io.stemedb.replication.consensus.ConsensusSettings;
+import io.stemedb.replication.consensus.Entry;
+import io.stemedb.replication.control.CommitWatchers;
+import io.stemedb.replication.control.ConsensusMetrics;
+import io.stemedb.replication.control.ControlService;
+import io.stemedb.replication.control.MembershipHints;
+import io.stemedb.common.membership.MembershipWatch;
+import io.stemedb.replication.runtime.ConsensusRuntime;
+import io.stemedb.replication.runtime.HandoffSender;
+import io.stemedb.replication.runtime.JournalPort;
+import io.stemedb.replication.runtime.RetentionReporter;
+import io.stemedb.replication.transport.JournalEntries;
+import io.stemedb.replication.transport.PeerLinks;
+import io.stemedb.replication.transport.PeerService;
+import io.stemedb.replication.transport.StreamBreakers;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+/**
+ * Wires the consensus to the network and the local journal: the wal channel
+ * ({@code spring.grpc.client.channel.wal.target}), one channel per member (the {@code default}
+ * channel's TLS settings apply to them), the membership channel
+ * ({@code spring.grpc.client.channel.membership.target}) for SWIM's DOWN hints, the runtime, and
+ * the two gRPC services on :18182.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReplicationProperties.class)
+public class ReplicationConfiguration {
+
+    /** Name of the gRPC channel to the local wal-service. */
+    static final String WAL_CHANNEL = "wal";
+
+    @Bean(destroyMethod = "shutdownNow")
+    ManagedChannel walChannel(GrpcChannelFactory channels) {
+        return channels.createChannel(WAL_CHANNEL);
+    }
+
+    @Bean
+    JournalPort journalPort(ManagedChannel walChannel, ReplicationProperties properties) {
+        return new JournalPort(walChannel, properties.rpcTimeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    PeerChannels peerChannels(GrpcChannelFactory channels, ReplicationProperties properties) {
+        return new PeerChannels(channels, properties);
+    }
+
+    @Bean
+    StreamBreakers streamBreakers(ReplicationProperties properties, MeterRegistry registry) {
+        return new StreamBreakers(properties.streamBreakerWait(), registry);
+    }
+
+    @Bean(destroyMethod = "close")
+    PeerLinks peerLinks(PeerChannels channels, StreamBreakers breakers) {
+        return new PeerLinks(channels::channelTo, breakers);
+    }
+
+    @Bean
+    CommitWatchers commitWatchers() {
+        return new CommitWatchers();
+    }
+
+    @Bean
+    ConsensusMetrics consensusMetrics(MeterRegistry registry, CommitWatchers watchers, ReplicationProperties properties) {
+        return new ConsensusMetrics(registry, watchers, apiAddresses(properties), properties.maxReplicationLag());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ConsensusRuntime consensusRuntime(ReplicationProperties properties, JournalPort journal, PeerLinks peers,
+            PeerChannels channels, ConsensusMetrics metrics) {
+        ConsensusSettings settings = new ConsensusSettings(properties.factor(), properties.electionTimeout().toMillis(),
+                properties.heartbeat().toMillis(), 512, 8, true);
+        ConsensusRuntime runtime = new ConsensusRuntime(properties.nodeId(), settings, bootstrap(properties), journal, peers,
+                handoffSender(channels, properties), properties.entryCache().toBytes(), metrics);
+        metrics.bind(runtime, peers);
+        return runtime;
+    }
+
+    /** Name of the gRPC channel to the local membership-service: {@code spring.grpc.client.channel.membership.target}. */
+    static final String MEMBERSHIP_CHANNEL = "membership";
+
+    @Bean(destroyMethod = "shutdownNow")
+    ManagedChannel membershipChannel(GrpcChannelFactory channels) {
+        return channels.createChannel(MEMBERSHIP_CHANNEL);
+    }
+
+    /** SWIM's word that a member is DOWN, as a hint to the consensus (see {@link MembershipHints}). */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    MembershipWatch membershipWatch(ManagedChannel membershipChannel, ConsensusRuntime runtime) {
+        MembershipWatch watch = new MembershipWatch(membershipChannel);
+        watch.onChange(new MembershipHints(runtime::memberDown));
+        return watch;
+    }
+
+    /** What a lagging replica still needs is kept in the journal (retention consumer "replication"). */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    RetentionReporter retentionReporter(ConsensusRuntime runtime, JournalPort journal, ReplicationProperties properties) {
+        return new RetentionReporter(runtime::status, journal, properties.retentionPatience());
+    }
+
+    @Bean
+    PeerService peerService(ConsensusRuntime runtime, JournalPort journal, PeerLinks links) {
+        return new PeerService(runtime, journal, links);
+    }
+
+    @Bean
+    ControlService controlService(ConsensusRuntime runtime, CommitWatchers watchers, ReplicationProperties properties,
+            PeerChannels channels, StreamBreakers breakers) {
+        Map<String, String> api = apiAddresses(properties);
+        return new ControlService(runtime, watchers, api::get, channels::channelTo, properties.rpcTimeout(), breakers);
+    }
+
+    /** The first configuration: every member a voter (or this node alone). */
+    static ClusterConfiguration bootstrap(ReplicationProperties properties) {
+        Map<String, Integer> voters = new TreeMap<>();
+        if (properties.members().isEmpty()) {
+            voters.put(properties.nodeId(), properties.electionPriority());
+        } else {
+            properties.members().forEach((id, member) -> voters.put(id, member.priority()));
+        }
+        return ClusterConfiguration.ofVoters(voters);
+    }
+
+    static Map<String, String> apiAddresses(ReplicationProperties properties) {
+        Map<String, String> api = new ConcurrentHashMap<>();
+        properties.members().forEach((id, member) -> {
+            if (member.api() != null) {
+                api.put(id, member.api());
+            }
+        });
+        return api;
+    }
+
+    private static HandoffSender handoffSender(PeerChannels channels, ReplicationProperties properties) {
+        return (primaryId, records, done) -> {
+            ManagedChannel channel = channels.channelTo(primaryId);
+            if (channel == null) {
+                done.accept(false);
+                return;
+            }
+            HandoffRequest.Builder request = HandoffRequest.newBuilder().setFrom(properties.nodeId());
+            for (Entry record : records) {
+                request.addRecords(JournalEntries.toWire(record));
+            }
+            ConsensusPeerGrpc.newStub(channel).withDeadlineAfter(properties.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .handoff(request.build(), new Answer(done));
+        };
+    }
+
+    /** The answer to one handoff. */
+    private record Answer(Consumer<Boolean> done) implements io.grpc.stub.StreamObserver<HandoffResponse> {
+        @Override
+        public void onNext(HandoffResponse response) {
+            done.accept(true);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            done.accept(false);
+        }
+
+        @Override
+        public void onCompleted() {}
+    }
+
+}

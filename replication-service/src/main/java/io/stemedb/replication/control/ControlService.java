@@ -1,0 +1,206 @@
+package io.stemedb.replication.control;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.stemedb.proto.consensus.CommitUpdate;
+import io.stemedb.proto.consensus.ConsensusControlGrpc;
+import io.stemedb.proto.consensus.ConsensusStatus;
+import io.stemedb.proto.consensus.DemoteRequest;
+import io.stemedb.proto.consensus.DemoteResponse;
+import io.stemedb.proto.consensus.MemberProgress;
+import io.stemedb.proto.consensus.ReadIndexRequest;
+import io.stemedb.proto.consensus.ReadIndexResponse;
+import io.stemedb.proto.consensus.StatusQuery;
+import io.stemedb.proto.consensus.SurveyRequest;
+import io.stemedb.proto.consensus.SurveyResponse;
+import io.stemedb.proto.consensus.WatchCommitRequest;
+import io.stemedb.replication.consensus.ClusterConfiguration;
+import io.stemedb.replication.consensus.ReadState;
+import io.stemedb.replication.runtime.ConsensusRuntime;
+import io.stemedb.replication.transport.StreamBreakers;
+import io.stemedb.proto.consensus.ResetStreamBreakerRequest;
+import io.stemedb.proto.consensus.StreamBreaker;
+import io.stemedb.proto.consensus.StreamBreakerList;
+import io.stemedb.proto.consensus.StreamBreakersQuery;
+import io.stemedb.replication.runtime.StatusSnapshot;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code ConsensusControl}: the consensus's state and controls for the node's other services (the
+ * api waits for commits and confirms strong reads through it; the gateway learns the primary from
+ * it) and for operators' endpoints, over the network like every other contract.
+ */
+public final class ControlService extends ConsensusControlGrpc.ConsensusControlImplBase {
+
+    private final ConsensusRuntime runtime;
+    private final CommitWatchers watchers;
+    private final Function<String, String> apiAddressOf;
+    private final Duration timeout;
+    private final Function<String, ManagedChannel> channelTo;
+    private final StreamBreakers breakers;
+    /** Each member gets this long to answer a survey. */
+    private static final long SURVEY_DEADLINE_MS = 1_000;
+
+    public ControlService(ConsensusRuntime runtime, CommitWatchers watchers, Function<String, String> apiAddressOf,
+            Function<String, ManagedChannel> channelTo, Duration timeout, StreamBreakers breakers) {
+        this.breakers = breakers;
+        this.channelTo = channelTo;
+        this.runtime = runtime;
+        this.watchers = watchers;
+        this.apiAddressOf = apiAddressOf;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void getStatus(StatusQuery request, StreamObserver<ConsensusStatus> response) {
+        StatusSnapshot status = runtime.status();
+        if (status == null) {
+            response.onError(Status.UNAVAILABLE.withDescription("the consensus is starting").asRuntimeException());
+            return;
+        }
+        response.onNext(toStatus(status, apiAddressOf));
+        response.onCompleted();
+    }
+
+    static ConsensusStatus toStatus(StatusSnapshot status, Function<String, String> apiAddressOf) {
+        ConsensusStatus.Builder answer = ConsensusStatus.newBuilder()
+                .setNodeId(status.nodeId())
+                .setRole(status.role().wireName())
+                .setTerm(status.term())
+                .setPrimaryId(status.primaryId() == null ? "" : status.primaryId())
+                .setPrimaryApi(status.primaryId() == null ? "" : nullToEmpty(apiAddressOf.apply(status.primaryId())))
+                .setCommitIndex(status.commitIndex())
+                .setLastIndex(status.lastIndex())
+                .setWritable(status.writable())
+                .setWriteQuorum(status.writeQuorum());
+        ClusterConfiguration configuration = status.configuration();
+        for (String member : new TreeSet<>(configuration.members())) {
+            MemberProgress.Builder progress = MemberProgress.newBuilder()
+                    .setId(member)
+                    .setVoter(configuration.isVoter(member))
+                    .setPriority(configuration.priorityOf(member))
+                    .setMatchIndex(status.matchIndexes().getOrDefault(member, 0L))
+                    .setLastHeardMsAgo(lastHeardAgo(status, member))
+                    .setLagSeconds(status.lagSeconds().getOrDefault(member, -1.0));
+            answer.addMembers(progress);
+        }
+        return answer.build();
+    }
+
+    private static long lastHeardAgo(StatusSnapshot status, String member) {
+        if (member.equals(status.nodeId())) {
+            return status.matchIndexes().isEmpty() ? -1 : 0;
+        }
+        Long heard = status.lastHeard().get(member);
+        return heard == null || heard < 0 ? -1 : Math.max(0, status.now() - heard);
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    @Override
+    public void watchCommit(WatchCommitRequest request, StreamObserver<CommitUpdate> response) {
+        watchers.add((ServerCallStreamObserver<CommitUpdate>) response);
+    }
+
+    @Override
+    public void readIndex(ReadIndexRequest request, StreamObserver<ReadIndexResponse> response) {
+        runtime.readIndex().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((read, error) -> {
+            StatusSnapshot status = runtime.status();
+            String primary = status == null || status.primaryId() == null ? "" : status.primaryId();
+            ReadState answer = error == null ? read : new ReadState(0, -1);
+            response.onNext(ReadIndexResponse.newBuilder()
+                    .setConfirmed(answer.confirmed())
+                    .setIndex(Math.max(0, answer.index()))
+                    .setPrimaryId(primary)
+                    .setPrimaryApi(primary.isEmpty() ? "" : nullToEmpty(apiAddressOf.apply(primary)))
+                    .build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void demote(DemoteRequest request, StreamObserver<DemoteResponse> response) {
+        runtime.demote(request.getForce()).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((to, error) -> {
+            if (error != null) {
+                response.onError(Status.UNAVAILABLE.withDescription("the consensus did not answer").asRuntimeException());
+                return;
+            }
+            response.onNext(DemoteResponse.newBuilder().setDone(to != null).setHandedTo(to == null ? "" : to).build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void survey(SurveyRequest request, StreamObserver<SurveyResponse> response) {
+        StatusSnapshot status = runtime.status();
+        if (status == null) {
+            response.onError(Status.UNAVAILABLE.withDescription("the consensus is starting").asRuntimeException());
+            return;
+        }
+        SurveyResponse.Builder answer = SurveyResponse.newBuilder();
+        answer.addAnswered(toStatus(status, apiAddressOf));
+        for (String member : new TreeSet<>(status.configuration().members())) {
+            if (member.equals(status.nodeId())) {
+                continue;
+            }
+            ManagedChannel channel = channelTo.apply(member);
+            try {
+                if (channel == null) {
+                    throw new IllegalStateException("no address");
+                }
+                answer.addAnswered(ConsensusControlGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(SURVEY_DEADLINE_MS, TimeUnit.MILLISECONDS).getStatus(StatusQuery.getDefaultInstance()));
+            } catch (RuntimeException unreachable) {
+                answer.addUnreachable(member);
+            }
+        }
+        response.onNext(answer.build());
+        response.onCompleted();
+    }
+
+    /** The update a watcher gets for this status. */
+    public static CommitUpdate updateOf(StatusSnapshot status, Map<String, String> apiAddresses, boolean lagging) {
+        String primary = status.primaryId() == null ? "" : status.primaryId();
+        return CommitUpdate.newBuilder()
+                .setCommitIndex(status.commitIndex())
+                .setTerm(status.term())
+                .setRole(status.role().wireName())
+                .setPrimaryId(primary)
+                .setPrimaryApi(apiAddresses.getOrDefault(primary, ""))
+                .setWritable(status.writable())
+                .setTermStartIndex(status.termStartIndex())
+                .setReplicationLagging(lagging)
+                .build();
+    }
+
+    @Override
+    public void listStreamBreakers(StreamBreakersQuery request, StreamObserver<StreamBreakerList> response) {
+        StreamBreakerList.Builder list = StreamBreakerList.newBuilder();
+        breakers.all().forEach(breaker -> list.addBreakers(wire(breaker)));
+        response.onNext(list.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void resetStreamBreaker(ResetStreamBreakerRequest request, StreamObserver<StreamBreaker> response) {
+        response.onNext(breakers.reset(request.getMemberId()).map(ControlService::wire)
+                .orElse(StreamBreaker.newBuilder().setMemberId(request.getMemberId()).setFound(false).build()));
+        response.onCompleted();
+    }
+
+    private static StreamBreaker wire(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker) {
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.Metrics metrics = breaker.getMetrics();
+        return StreamBreaker.newBuilder().setName(breaker.getName()).setMemberId(StreamBreakers.memberOf(breaker))
+                .setState(breaker.getState().name()).setFailureRate(metrics.getFailureRate())
+                .setFailedCalls(metrics.getNumberOfFailedCalls()).setNotPermittedCalls(metrics.getNumberOfNotPermittedCalls())
+                .setFound(true).build();
+    }
+}

@@ -179,6 +179,7 @@ class ReplicatedClusterIT {
                 int old = awaitPrimary(cluster, http, -1);
                 long oldTerm = status(cluster, old, http).path("term").asLong();
                 cluster.pause(old);
+                load.avoid(old);
                 long paused = System.nanoTime();
                 try {
                     int next = awaitPrimary(cluster, http, old);
@@ -192,6 +193,7 @@ class ReplicatedClusterIT {
                     }
                 } finally {
                     cluster.resume(old);
+                    load.avoid(-1);
                 }
                 TestHttp.await("node" + (old + 1) + " is a replica after SIGCONT", ELECTION, () -> {
                     JsonNode status = status(cluster, old, http);

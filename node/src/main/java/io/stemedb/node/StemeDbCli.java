@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = StemeDbVersion.class,
         description = "StemeDB, a replicated database of assertions.",
-        subcommands = {RunCommand.class, KeysCommand.class, io.stemedb.node.tls.CertsCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, ClusterBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
+        subcommands = {RunCommand.class, KeysCommand.class, io.stemedb.node.tls.CertsCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, ClusterBenchCommand.class, io.stemedb.node.cluster.FailoverBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StemeDbCli {
 

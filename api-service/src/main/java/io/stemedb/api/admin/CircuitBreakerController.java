@@ -1,7 +1,5 @@
 package io.stemedb.api.admin;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.replication.ReplicationClient;
@@ -14,7 +12,6 @@ import io.stemedb.common.validation.JsonRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
@@ -28,22 +25,19 @@ import tools.jackson.databind.JsonNode;
  * The node's circuit breakers, on the api port as the runbooks use them (and on the gateway's,
  * which proxies {@code /v1/**}): {@code GET /v1/admin/circuit-breakers/tripped} lists every breaker
  * that is not closed; {@code POST /v1/admin/circuit-breaker/reset {"agent_id"}} (or {@code "name"})
- * closes one. Admin only. Two kinds: the gateway's (per downstream and per agent), in the node's
- * registry shared with the gateway in an embedded node (a standalone api-service has none); and
- * the replication streams' (one per member, {@code replication:<member id>}), asked of the local
- * replication-service over gRPC. {@code agent_id} names an agent's breaker or, failing that, a
- * member's replication stream (the lag runbook resets one by the replica's id).
+ * closes one. Admin only. Here: the replication streams' breakers (one per member,
+ * {@code replication:<member id>}), asked of the local replication-service over gRPC;
+ * {@code agent_id} names a member's stream (the lag runbook resets one by the replica's id). The
+ * gateway's own breakers (per downstream, per agent) live in the gateway-service: the same two
+ * endpoints on the gateway's port list and reset them together with these.
  */
 @RestController
 public class CircuitBreakerController {
 
-    private final ObjectProvider<CircuitBreakerRegistry> registry;
     private final ObjectProvider<ReplicationClient> replication;
     private final JsonRequestReader json;
 
-    public CircuitBreakerController(ObjectProvider<CircuitBreakerRegistry> registry,
-            ObjectProvider<ReplicationClient> replication, ValidationLimits limits) {
-        this.registry = registry;
+    public CircuitBreakerController(ObjectProvider<ReplicationClient> replication, ValidationLimits limits) {
         this.replication = replication;
         this.json = new JsonRequestReader(limits);
     }
@@ -51,14 +45,6 @@ public class CircuitBreakerController {
     @GetMapping(path = "/v1/admin/circuit-breakers/tripped", produces = MediaType.APPLICATION_JSON_VALUE)
     public Tripped tripped() {
         List<Breaker> tripped = new ArrayList<>();
-        CircuitBreakerRegistry breakers = registry.getIfAvailable();
-        if (breakers != null) {
-            for (CircuitBreaker breaker : breakers.getAllCircuitBreakers()) {
-                if (breaker.getState() != CircuitBreaker.State.CLOSED) {
-                    tripped.add(Breaker.of(breaker));
-                }
-            }
-        }
         for (StreamBreaker stream : streamBreakers()) {
             if (!stream.getState().equals("CLOSED")) {
                 tripped.add(Breaker.of(stream));
@@ -82,12 +68,6 @@ public class CircuitBreakerController {
             throw new InvalidRequestException(errors);
         }
         String breakerName = agent != null ? "agent:" + agent : name;
-        CircuitBreakerRegistry breakers = registry.getIfAvailable();
-        Optional<CircuitBreaker> breaker = breakers == null ? Optional.empty() : breakers.find(breakerName);
-        if (breaker.isPresent()) {
-            breaker.get().reset();
-            return Breaker.of(breaker.get());
-        }
         String member = agent != null ? agent
                 : name.startsWith(REPLICATION_PREFIX) ? name.substring(REPLICATION_PREFIX.length()) : null;
         ReplicationClient consensus = replication.getIfAvailable();
@@ -98,7 +78,8 @@ public class CircuitBreakerController {
             }
         }
         throw new NotFoundException(agent != null ? "agent_id" : "name", "no circuit breaker " + breakerName
-                + (agent != null ? " and no replication stream to a member " + agent : ""));
+                + (agent != null ? " and no replication stream to a member " + agent : "")
+                + " on this api port (the gateway's breakers are reset on the gateway's port)");
     }
 
     private static final String REPLICATION_PREFIX = "replication:";
@@ -121,12 +102,6 @@ public class CircuitBreakerController {
      * @param failureRate  percentage of recorded calls that failed, -1 before enough calls
      */
     public record Breaker(String name, String state, float failureRate, int failedCalls, long notPermittedCalls) {
-        static Breaker of(CircuitBreaker breaker) {
-            CircuitBreaker.Metrics metrics = breaker.getMetrics();
-            return new Breaker(breaker.getName(), breaker.getState().name(), metrics.getFailureRate(),
-                    metrics.getNumberOfFailedCalls(), metrics.getNumberOfNotPermittedCalls());
-        }
-
         static Breaker of(StreamBreaker stream) {
             return new Breaker(stream.getName(), stream.getState(), stream.getFailureRate(), stream.getFailedCalls(),
                     stream.getNotPermittedCalls());

@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimit     write rate limits (changeable at run time: {@code /v1/admin/rate-limit})
  * @param replication   how writes are acknowledged in a replicated node
  * @param membership    the local membership-service
+ * @param metrics       the node's {@code /metrics} page
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -41,7 +42,16 @@ public record ApiProperties(
         @DefaultValue Watch watch,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Replication replication,
-        @DefaultValue Membership membership) {
+        @DefaultValue Membership membership,
+        @DefaultValue Metrics metrics) {
+
+    /**
+     * @param scrapeTimeout longest {@code /metrics} waits for each of the node's internal services
+     *                      (wal, replication, membership) to hand over its meters; one that is
+     *                      later is left out of that page and counted in
+     *                      {@code stemedb_metrics_scrape_errors_total}; default 2s
+     */
+    public record Metrics(@DefaultValue("2s") Duration scrapeTimeout) {}
 
     /**
      * @param enabled          list members and run the cluster controls through the local

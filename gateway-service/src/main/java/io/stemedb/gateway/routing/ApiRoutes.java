@@ -7,6 +7,7 @@ import static org.springframework.cloud.gateway.server.mvc.handler.HandlerFuncti
 import static org.springframework.web.servlet.function.RequestPredicates.path;
 
 import io.stemedb.gateway.breaker.DownstreamBreakers;
+import io.stemedb.gateway.breaker.GatewayBreakersController;
 import io.stemedb.gateway.breaker.ReadRetries;
 import io.stemedb.gateway.config.GatewayProperties;
 import io.stemedb.gateway.ratelimit.RequestRateLimits;
@@ -63,7 +64,7 @@ public class ApiRoutes {
     RouterFunction<ServerResponse> readRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits,
             io.micrometer.core.instrument.MeterRegistry registry) {
         return route("api-reads")
-                .route(path("/v1/**").and(request -> isRead(request)), http())
+                .route(proxied().and(request -> isRead(request)), http())
                 .before(request -> uri(targets.reads()).apply(request))
                 // Breakers outermost: a retried read counts once, and the retry sees the raw failure.
                 .filter(breakers)
@@ -77,13 +78,18 @@ public class ApiRoutes {
     RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits,
             GatewayProperties properties) {
         return route("api-writes")
-                .route(path("/v1/**"), http())
+                .route(proxied(), http())
                 .before(request -> uri(targets.primary()).apply(request))
                 .filter(breakers)
                 .filter(limits)
                 // Innermost: a write resent to a new primary is one call for the breakers and limits.
                 .filter(new PrimaryResend(targets::primary, properties.apiUri().getScheme()))
                 .build();
+    }
+
+    /** Every {@code /v1/**} request but those the gateway answers itself ({@link GatewayBreakersController}). */
+    private static org.springframework.web.servlet.function.RequestPredicate proxied() {
+        return path("/v1/**").and(request -> !GatewayBreakersController.answers(request.path()));
     }
 
     static boolean isRead(org.springframework.web.servlet.function.ServerRequest request) {

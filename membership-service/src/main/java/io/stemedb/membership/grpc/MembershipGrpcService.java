@@ -30,6 +30,7 @@ public final class MembershipGrpcService extends MembershipGrpc.MembershipImplBa
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long version;
+    private volatile boolean closing;
 
     public MembershipGrpcService(SwimService service, Duration interval) {
         this.service = service;
@@ -64,12 +65,16 @@ public final class MembershipGrpcService extends MembershipGrpc.MembershipImplBa
                 while (!stream.isCancelled()) {
                     lock.lock();
                     try {
-                        if (seen == version) {
+                        if (seen == version && !closing) {
                             changed.awaitNanos(interval.toNanos());
                         }
                         seen = version;
                     } finally {
                         lock.unlock();
+                    }
+                    if (closing) {
+                        stream.onCompleted();
+                        return;
                     }
                     if (!stream.isCancelled()) {
                         stream.onNext(listing.now());
@@ -83,6 +88,17 @@ public final class MembershipGrpcService extends MembershipGrpc.MembershipImplBa
         }, "membership-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /**
+     * Ends every watch (the watchers reconnect, to this service once it is back): called as the
+     * service begins to shut down, before its gRPC server stops. A stream that never ends would hold
+     * the server's shutdown for its whole grace period (30 s) while the node's own clients of it are
+     * still running.
+     */
+    public void endWatches() {
+        closing = true;
+        memberChanged();
     }
 
     @Override

@@ -161,6 +161,11 @@ public final class SwimUdpRuntime implements AutoCloseable {
         for (Envelope envelope : output.messages()) {
             send(envelope.address(), envelope.message());
         }
+        if (!output.changes().isEmpty()) {
+            // Listeners read the published list (a watcher streams it at once): publish before telling
+            // them, or they would read the list of the last tick and miss this change until the next.
+            members = List.copyOf(node.members());
+        }
         for (MemberChange change : output.changes()) {
             try {
                 listener.accept(change);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,29 @@ class SwimUdpLoopbackTest {
         assertThat(seenByA).as("b said goodbye: DOWN straight from UP, not after a suspicion timed out")
                 .filteredOn(change -> change.member().id().equals("b") && change.member().status() == MemberStatus.DEAD)
                 .singleElement().satisfies(change -> assertThat(change.previous()).isEqualTo(MemberStatus.ALIVE));
+    }
+
+    @Test
+    void aListenerReadsTheChangeItIsToldOfInThePublishedList() throws Exception {
+        // A watcher streams members() as soon as it hears of a change: the list it reads then must
+        // already hold the change, not the list of the previous tick.
+        AtomicReference<SwimUdpRuntime> self = new AtomicReference<>();
+        List<String> stale = new CopyOnWriteArrayList<>();
+        List<MemberChange> heard = new CopyOnWriteArrayList<>();
+        SwimUdpRuntime a = start("a", List.of(), change -> {
+            heard.add(change);
+            MemberView published = self.get() == null ? null : view(self.get(), change.member().id());
+            if (published == null || published.status() != change.member().status()) {
+                stale.add(change + " published as " + published);
+            }
+        });
+        self.set(a);
+        SwimUdpRuntime b = start("b", List.of(a.address()));
+        await("a sees b UP", () -> allUp(a, 1));
+        b.stop(true);
+        await("a sees b DOWN", () -> status(a, "b") == MemberStatus.DEAD);
+        assertThat(heard).as("a heard of b joining and leaving").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(stale).as("changes the published list did not show yet").isEmpty();
     }
 
     private SwimUdpRuntime start(String id, List<String> seeds) {

@@ -26,9 +26,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A whole node in one JVM: the five services as child Spring contexts of one parent, each on its
- * own ports, talking to each other over real loopback connections (api → wal over gRPC,
- * gateway → api over HTTP) exactly as they do when deployed apart.
+ * A whole node in one JVM: the five services as five independent Spring contexts, each on its
+ * own ports, with its own beans and meters, talking to each other only over real loopback
+ * connections (api → wal over gRPC, gateway → api over HTTP, the node's {@code /metrics} gathered
+ * over gRPC) exactly as they do when deployed apart.
  *
  * <p>Started in dependency order (wal, api, replication, membership, gateway) and closed in the
  * reverse order, so that the entry point stops taking requests first and the journal closes last.
@@ -39,10 +40,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class EmbeddedNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedNode.class);
-    private static final String TASK_EXECUTOR_METRICS =
-            "org.springframework.boot.micrometer.metrics.autoconfigure.task.TaskExecutorMetricsAutoConfiguration";
-    private static final String TOMCAT_METRICS =
-            "org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration";
     /** Spring Boot's generated-password user: StemeDB authenticates API keys, never users. */
     private static final String USER_DETAILS =
             "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration";
@@ -53,29 +50,18 @@ public final class EmbeddedNode implements AutoCloseable {
     private static final String GRPC_SECURITY =
             "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerSecurityAutoConfiguration,"
                     + "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerOAuth2ResourceServerAutoConfiguration";
-    private static final String STARTUP_TIME_METRICS =
-            "org.springframework.boot.micrometer.metrics.autoconfigure.startup.StartupTimeMetricsListenerAutoConfiguration";
 
     private final NodeSettings settings;
-    private final ConfigurableApplicationContext parent;
     private final List<ConfigurableApplicationContext> children = new ArrayList<>();
     private ConfigurableApplicationContext api;
 
-    private EmbeddedNode(NodeSettings settings, ConfigurableApplicationContext parent) {
+    private EmbeddedNode(NodeSettings settings) {
         this.settings = settings;
-        this.parent = parent;
     }
 
     public static EmbeddedNode start(NodeSettings settings) {
         System.setProperty("chronicle.analytics.disable", "true");
-        ConfigurableApplicationContext parent = new SpringApplicationBuilder(NodeContextConfiguration.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .registerShutdownHook(false)
-                .properties(Map.of("spring.config.name", "stemedb-node"))
-                .run();
-        EmbeddedNode node = new EmbeddedNode(settings, parent);
+        EmbeddedNode node = new EmbeddedNode(settings);
         try {
             node.startServices();
         } catch (RuntimeException e) {
@@ -237,24 +223,13 @@ public final class EmbeddedNode implements AutoCloseable {
         // Logging is one system for the whole JVM; a per-context application name in it would
         // label every line with whichever service started last.
         args.add("--logging.include-application-name=false");
-        // Meters several services would register under the same name and tags in the shared
-        // registry (only the first would count, with a warning at every start): the idle task
-        // executors' (dropped everywhere); the start-up times (kept for the gateway, which starts
-        // last and so marks the node as started); Tomcat's (kept for the api-service, the one
-        // the runbooks scrape).
-        String excluded = TASK_EXECUTOR_METRICS + "," + USER_DETAILS + "," + GRPC_SECURITY;
-        if (application == GatewayServiceApplication.class) {
-            excluded += "," + TOMCAT_METRICS;
-        } else {
-            excluded += "," + STARTUP_TIME_METRICS;
-        }
+        String excluded = USER_DETAILS + "," + GRPC_SECURITY;
         args.add("--spring.autoconfigure.exclude=" + excluded);
         if (settings.configDirectory() != null) {
             args.add("--spring.config.additional-location=optional:file:" + settings.configDirectory().toAbsolutePath() + "/");
         }
         log.info("starting {}", configName);
         return new SpringApplicationBuilder(application)
-                .parent(parent)
                 .web(type)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
@@ -331,6 +306,5 @@ public final class EmbeddedNode implements AutoCloseable {
             }
         }
         children.clear();
-        parent.close();
     }
 }

@@ -208,6 +208,46 @@ class ReplicatedClusterIT {
         });
     }
 
+    @Test
+    void fiveNodesFormOneClusterAndKeepTakingWritesWithTwoOfThemKilled() throws Exception {
+        // 5 nodes, factor 3 (LocalCluster's majority): E = max(5 - 3 + 1, 3) = 3 voters elect, so
+        // any three keep the cluster writable.
+        onCluster(5, cluster -> {
+            TestHttp http = TestHttp.withKey(cluster.adminKey());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                TestHttp.Response written = http.postJson(cluster.member(i % 5).gatewayUrl() + "/v1/assert",
+                        WriteLoad.assertion("five", i));
+                assertThat(written.status()).as(written.raw().body()).isEqualTo(201);
+                ids.add(written.json().get("id").stringValue());
+            }
+            assertEveryNodeHolds(cluster, http, new HashSet<>(ids), "the 25 writes through the five gateways");
+            assertThat(primaries(cluster, http)).hasSize(1);
+            JsonNode validation = http.get(cluster.member(0).apiUrl() + "/v1/admin/cluster/validate").json();
+            assertThat(validation.get("primaries").asInt()).isEqualTo(1);
+            assertThat(validation.get("replicas").asInt()).isEqualTo(4);
+            assertThat(validation.get("unreachable").asInt()).isZero();
+
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS)) {
+                TestHttp.await("writes acknowledged before the kills", ELECTION, () -> load.acknowledgedCount() > 50);
+                int primary = awaitPrimary(cluster, http, -1);
+                int replica = (primary + 1) % 5;
+                cluster.kill(primary);
+                cluster.kill(replica);
+                awaitPrimary(cluster, http, primary);
+                long survivors = load.acknowledgedCount();
+                TestHttp.await("three of five acknowledge writes", ELECTION, () -> load.acknowledgedCount() > survivors + 50);
+                cluster.start(primary);
+                cluster.start(replica);
+                assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+                long rejoined = load.acknowledgedCount();
+                TestHttp.await("writes acknowledged with all five back", ELECTION, () -> load.acknowledgedCount() > rejoined + 50);
+                load.close();
+                assertNothingLost(cluster, http, load);
+            }
+        });
+    }
+
     /**
      * Three writes straight to a node's api that must not be acknowledged (it is cut off); the ids it
      * answered {@code replication_timeout} for are durable there and must survive the heal.
@@ -259,7 +299,14 @@ class ReplicatedClusterIT {
     }
 
     private void onCluster(ClusterSteps steps) throws Exception {
-        List<NodePorts> ports = List.of(FreePorts.forNode(), FreePorts.forNode(), FreePorts.forNode());
+        onCluster(3, steps);
+    }
+
+    private void onCluster(int nodes, ClusterSteps steps) throws Exception {
+        List<NodePorts> ports = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            ports.add(FreePorts.forNode());
+        }
         try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true)) {
             cluster.startAll();
             assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
@@ -277,7 +324,7 @@ class ReplicatedClusterIT {
         TestHttp.await("a primary" + (not >= 0 ? " other than node" + (not + 1) : ""), ELECTION, () -> {
             long best = -1;
             found[0] = -1;
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < cluster.members().size(); i++) {
                 if (i == not || !cluster.isRunning(i)) {
                     continue;
                 }
@@ -295,7 +342,7 @@ class ReplicatedClusterIT {
 
     private static Set<String> primaries(LocalCluster cluster, TestHttp http) {
         Set<String> primaries = new HashSet<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < cluster.members().size(); i++) {
             JsonNode status = status(cluster, i, http);
             if (status != null && "primary".equals(status.path("role").asString(""))) {
                 primaries.add(status.path("node_id").asString());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,7 +93,7 @@ class CircuitBreakerTest {
     }
 
     @Test
-    void theNodesBreakersAreListedAndResetOnTheApiPort() throws Exception {
+    void theGatewaysBreakersAreListedAndResetOnItsPortAndTheApiPortHasItsOwn() throws Exception {
         try (EmbeddedNode node = start(new NodeSettings("cb", nodeData, "127.0.0.1", FreePorts.forNode(), null))) {
             String token = Files.readString(nodeData.resolve("admin.token"), StandardCharsets.UTF_8).trim();
             // A request through the gateway on behalf of an agent creates that agent's breaker.
@@ -102,17 +103,28 @@ class CircuitBreakerTest {
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
 
-            TestHttp.Response tripped = http.getWithToken(node.apiUrl() + "/v1/admin/circuit-breakers/tripped", token);
-            assertThat(tripped.status()).isEqualTo(200);
-            assertThat(tripped.json().get("tripped")).isEmpty();
-            TestHttp.Response reset = http.post(node.apiUrl() + "/v1/admin/circuit-breaker/reset", "{\"agent_id\":\"agent-7\"}",
-                    "application/json", token);
-            assertThat(reset.status()).as("the gateway's breaker, reset on the api port: one registry").isEqualTo(200);
+            for (String port : List.of(node.apiUrl(), node.gatewayUrl())) {
+                TestHttp.Response tripped = http.getWithToken(port + "/v1/admin/circuit-breakers/tripped", token);
+                assertThat(tripped.status()).as(port + ": " + tripped.raw().body()).isEqualTo(200);
+                assertThat(tripped.json().get("tripped")).isEmpty();
+                assertThat(TestHttp.anonymous().get(port + "/v1/admin/circuit-breakers/tripped").status())
+                        .as("admin only on " + port).isEqualTo(401);
+            }
+            TestHttp.Response reset = http.post(node.gatewayUrl() + "/v1/admin/circuit-breaker/reset",
+                    "{\"agent_id\":\"agent-7\"}", "application/json", token);
+            assertThat(reset.status()).as("the gateway's breaker, reset on the gateway's port: %s", reset.raw().body())
+                    .isEqualTo(200);
+            assertThat(reset.json().get("name").stringValue()).isEqualTo("agent:agent-7");
             assertThat(reset.json().get("state").stringValue()).isEqualTo("CLOSED");
-            assertThat(http.post(node.apiUrl() + "/v1/admin/circuit-breaker/reset", "{\"agent_id\":\"nobody\"}",
-                    "application/json", token).status()).isEqualTo(404);
-            assertThat(http.getWithToken(node.gatewayUrl() + "/v1/admin/circuit-breakers/tripped", token).status())
-                    .as("and through the gateway").isEqualTo(200);
+            assertThat(http.post(node.apiUrl() + "/v1/admin/circuit-breaker/reset", "{\"agent_id\":\"agent-7\"}",
+                    "application/json", token).status()).as("the api-service has no gateway breakers").isEqualTo(404);
+            TestHttp.Response unknown = http.post(node.gatewayUrl() + "/v1/admin/circuit-breaker/reset",
+                    "{\"agent_id\":\"nobody\"}", "application/json", token);
+            assertThat(unknown.status()).as("passed on to the api-service, which has none either").isEqualTo(404);
+            TestHttp.Response bad = http.post(node.gatewayUrl() + "/v1/admin/circuit-breaker/reset",
+                    "{\"agent_id\":7}", "application/json", token);
+            assertThat(bad.status()).as("bad input judged by the api-service: %s", bad.raw().body()).isEqualTo(400);
+            assertThat(bad.raw().body()).contains("agent_id");
         }
     }
 

@@ -41,6 +41,10 @@ class ClusterMembershipTest {
             try {
                 TestHttp.await("alpha lists beta UP", Duration.ofSeconds(30), () -> status(a, "beta").equals("UP"));
                 TestHttp.await("beta lists alpha UP", Duration.ofSeconds(30), () -> status(b, "alpha").equals("UP"));
+                // The gateway's list is streamed to it on each change: a moment behind the api's, never
+                // a watch interval (SwimUdpLoopbackTest proves the list is published before the stream is told).
+                TestHttp.await("the gateway lists both", Duration.ofSeconds(2),
+                        () -> gatewayMembers(a) == 2);
                 JsonNode viaGateway = http.get(a.gatewayUrl() + "/cluster/members").json();
                 assertThat(viaGateway.get("members")).hasSize(2);
                 assertThat(viaGateway.get("members").get(0).has("last_seen")).isTrue();
@@ -81,6 +85,14 @@ class ClusterMembershipTest {
             TestHttp.Response restarted = http.post(a.apiUrl() + "/v1/admin/cluster/restart-gossip", "", "application/json", token);
             assertThat(restarted.status()).as(restarted.raw().body()).isEqualTo(200);
             assertThat(status(a, "alpha")).isEqualTo("UP");
+        }
+    }
+
+    private int gatewayMembers(EmbeddedNode node) {
+        try {
+            return http.get(node.gatewayUrl() + "/cluster/members").json().get("members").size();
+        } catch (Exception e) {
+            return -1;
         }
     }
 

@@ -158,6 +158,13 @@ class EmbeddedNodeTest {
                 .contains("stemedb_wal_fsync_duration_seconds_count ")
                 .contains("stemedb_wal_fsync_errors_total{segment=")
                 .contains("jvm_memory_used_bytes");
+        // Gathered over gRPC from the node's other services, each with its own registry: the
+        // replication-service's and the membership-service's meters too, each family once.
+        assertThat(metrics.raw().body()).contains("stemedb_cluster_is_primary ").contains("stemedb_swim_unreachable_members ");
+        assertThat(metrics.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        List<String> types = metrics.raw().body().lines().filter(line -> line.startsWith("# TYPE ")).toList();
+        assertThat(types).as("each metric family declared once").doesNotHaveDuplicates();
+        assertThat(metrics.raw().body()).contains("stemedb_metrics_scrape_errors_total{service=\"wal\"} 0.0");
     }
 
     @Test

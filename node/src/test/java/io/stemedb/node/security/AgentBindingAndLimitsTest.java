@@ -251,13 +251,20 @@ class AgentBindingAndLimitsTest {
             assertThat(post(base, "/v1/assert", assertion("obs/b", "agent-w"), TestPrincipals.WRITER).status()).isIn(200, 201);
         }
         String scrape = http.get(node.apiUrl() + "/metrics").raw().body();
-        assertThat(scrape).contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"api-service\"}")
-                .contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"gateway-service\"}");
+        String gatewayScrape = http.get(node.gatewayUrl() + GATEWAY_METRICS).raw().body();
+        assertThat(scrape).contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"api-service\"}");
+        assertThat(gatewayScrape).contains("stemedb_security_refusals_total{reason=\"missing_credential\",service=\"gateway-service\"}");
         assertThat(scrape.lines().filter(line -> line.startsWith("spring_security_"))).isEmpty();
+        assertThat(gatewayScrape.lines().filter(line -> line.startsWith("spring_security_"))).isEmpty();
     }
 
+    /** The gateway's meters are on its own port; the api's /metrics is the node's internal services'. */
+    private static final String GATEWAY_METRICS = "/actuator/prometheus";
+
     private double metric(String series) throws Exception {
-        for (String line : http.get(node.apiUrl() + "/metrics").raw().body().split("\n")) {
+        String page = series.contains("service=\"gateway-service\"") ? node.gatewayUrl() + GATEWAY_METRICS
+                : node.apiUrl() + "/metrics";
+        for (String line : http.get(page).raw().body().split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
             }

@@ -76,8 +76,10 @@ final class JournalTruncation {
             long lastTerm = continueWriterAfter(fromIndex - 1);
             // Never write into a cycle before the one cut, whatever the wall clock says.
             queue.neverWriteBeforeCycle(cut.cycle());
-            durable.reset(fromIndex - 1, lastTerm);
+            // Readers first: lowering the durable index wakes the readers waiting for more, and one
+            // that looks before it is marked would see "nothing readable yet" instead of the truncation.
             readers.truncatedFrom(fromIndex);
+            durable.reset(fromIndex - 1, lastTerm);
         } finally {
             queue.writeLock().unlock();
         }

@@ -84,11 +84,13 @@ public record ApiProperties(
     /**
      * @param maxWatchers  open feeds at once; more answer 503; default 256
      * @param heartbeat    idle time after which a feed sends a comment (keeps proxies from closing
-     *                     it, notices clients that left); default 15s
+     *                     it, notices clients that left); below the gateway's read timeout
+     *                     ({@code spring.http.clients.read-timeout}, 10s), or an idle feed proxied
+     *                     through it breaks; default 5s
      */
     public record Watch(
             @DefaultValue("256") int maxWatchers,
-            @DefaultValue("15s") Duration heartbeat) {}
+            @DefaultValue("5s") Duration heartbeat) {}
 
     /**
      * @param dir         where index snapshots are kept; default {@code ./data/index}

@@ -73,9 +73,17 @@ class WatchTest {
             HttpResponse<Stream<String>> proxied = client.send(HttpRequest.newBuilder(
                     URI.create(node.gatewayUrl() + "/v1/watch?concept_path=watched/**&from_index=" + events.get(0).id())).header("Authorization", "Bearer " + TestKeys.ADMIN).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
-            List<Event> viaGateway = read(proxied.body().iterator(), 3);
-            proxied.body().close();
+            Iterator<String> proxiedLines = proxied.body().iterator();
+            List<Event> viaGateway = read(proxiedLines, 3);
             assertThat(viaGateway).isEqualTo(events);
+            // Idle for longer than the gateway's read timeout (10 s): the feed's heartbeat comes
+            // sooner, so the proxied stream is still there for the next event.
+            Thread.sleep(12_000);
+            http.postJson(api + "/v1/assert", "{\"concept_path\":\"watched/late\",\"predicate\":\"p\",\"value\":4}");
+            List<Event> late = read(proxiedLines, 1);
+            proxied.body().close();
+            assertThat(late).as("an event after 12 idle seconds, through the gateway").hasSize(1);
+            assertThat(late.get(0).data()).contains("\"concept_path\":\"watched/late\"");
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.HandlerFunction;
@@ -14,8 +15,9 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service
- * ({@code node:<uri>}) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent}
+ * Circuit breakers (Resilience4j) around every proxied call: one per downstream api-service the
+ * call goes to ({@code node:<scheme://host:port>}: this node's api for reads, the primary's for
+ * writes) and one per agent ({@code agent:<id>}, whom {@link io.stemedb.gateway.security.RequestAgent}
  * names; bounded and expiring, see {@link AgentBreakers}).
  * An unreachable downstream, or one answering 502 or 504, counts as a failure (a 503 is the api
  * answering, quickly, that it cannot take this now: not primary during an election, starting,
@@ -24,27 +26,37 @@ import org.springframework.web.servlet.function.ServerResponse;
  * rate trips a breaker, calls through it get 503 at once ({@code reason: circuit_open}) instead of
  * piling up on timeouts, until half-open probes find the downstream well again.
  *
- * <p>The registry is the node's one registry (shared with the api-service in an embedded node), so
- * {@code /v1/admin/circuit-breakers/tripped} on either port lists these breakers.
+ * <p>Per target, not per gateway: when the primary dies, the writes that fail on it open its
+ * breaker only, so they fail fast until the gateway learns of the new primary, whose breaker is
+ * closed; one breaker for everything this gateway sends would keep every write out for its whole
+ * open time after the new primary is there. The gateway's registry is its own; its port lists and
+ * resets these breakers ({@link GatewayBreakersController}).
  */
 public final class DownstreamBreakers implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
 
     private final CircuitBreakerRegistry registry;
     private final AgentBreakers agents;
-    private final String nodeBreaker;
+    private final URI downstream;
     private final Duration openFor;
 
+    /** @param downstream the target of a request no route has given one (this node's api-service) */
     public DownstreamBreakers(CircuitBreakerRegistry registry, AgentBreakers agents, URI downstream, Duration openFor) {
         this.registry = registry;
         this.agents = agents;
-        this.nodeBreaker = "node:" + downstream;
+        this.downstream = downstream;
         this.openFor = openFor;
+    }
+
+    /** The breaker's name for a target: {@code node:} and the target's scheme, host and port. */
+    static String nodeBreakerName(URI target) {
+        return "node:" + target.getScheme() + "://" + target.getRawAuthority();
     }
 
     @Override
     public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next) throws Exception {
-        CircuitBreaker node = registry.circuitBreaker(nodeBreaker);
+        URI target = request.attribute(MvcUtils.GATEWAY_REQUEST_URL_ATTR).map(URI.class::cast).orElse(downstream);
+        CircuitBreaker node = registry.circuitBreaker(nodeBreakerName(target));
         String agentId = io.stemedb.gateway.security.RequestAgent.of(request);
         CircuitBreaker agent = agentId == null || agentId.isBlank() ? null : agents.of(agentId);
         if (!node.tryAcquirePermission()) {

@@ -361,10 +361,26 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         void start(int member) throws Exception;
 
         /**
-         * Waits until every member is healthy, a leader is known, and {@code restarted} (-1: every
+         * Whether the target is steady now: a leader is known and {@code restarted} (-1: every
          * member) has applied what the leader had committed when asked.
          */
-        boolean awaitSteady(int restarted, Duration timeout) throws InterruptedException;
+        boolean isSteady(int restarted);
+
+        /** Waits until every member is healthy and the target {@link #isSteady}; false if not within {@code timeout}. */
+        default boolean awaitSteady(int restarted, Duration timeout) throws InterruptedException {
+            return pollUntilSteady(restarted, System.nanoTime() + timeout.toNanos());
+        }
+
+        /** Asks {@link #isSteady} every 200 ms until it is or {@code deadline} (a {@link System#nanoTime}) passes. */
+        default boolean pollUntilSteady(int restarted, long deadline) throws InterruptedException {
+            while (System.nanoTime() < deadline) {
+                if (isSteady(restarted)) {
+                    return true;
+                }
+                Thread.sleep(200);
+            }
+            return false;
+        }
 
         /** Reads the acknowledged writes back from every member: {checked, missing}. */
         long[] readBack(List<Ack> acknowledged) throws InterruptedException;
@@ -652,14 +668,13 @@ public final class FailoverBenchCommand implements Callable<Integer> {
                     return false;
                 }
             }
-            while (System.nanoTime() < deadline) {
-                Leader leader = leader();
-                if (leader != null && caughtUp(leader, restarted) && allSeeAllUp()) {
-                    return true;
-                }
-                Thread.sleep(200);
-            }
-            return false;
+            return pollUntilSteady(restarted, deadline);
+        }
+
+        @Override
+        public boolean isSteady(int restarted) {
+            Leader leader = leader();
+            return leader != null && caughtUp(leader, restarted) && allSeeAllUp();
         }
 
         /** Sampling the leader's commit index first and the replicas' applied index after. */
@@ -877,16 +892,9 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         }
 
         @Override
-        public boolean awaitSteady(int restarted, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                Leader leader = leader();
-                if (leader != null && caughtUp(leader, restarted)) {
-                    return true;
-                }
-                Thread.sleep(200);
-            }
-            return false;
+        public boolean isSteady(int restarted) {
+            Leader leader = leader();
+            return leader != null && caughtUp(leader, restarted);
         }
 
         private boolean caughtUp(Leader leader, int restarted) {

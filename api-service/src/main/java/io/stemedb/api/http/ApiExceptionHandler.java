@@ -37,6 +37,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** On a {@code not_primary} 503: where the primary's api is (the gateway resends there once). */
     public static final String PRIMARY_HEADER = "X-StemeDB-Primary";
+    /**
+     * On every 503 of this node's own: its {@code reason} ({@code not_primary},
+     * {@code replication_timeout}…), so that a proxy can tell them apart without reading the body
+     * (the gateway waits out an election only for {@code not_primary}).
+     */
+    public static final String REASON_HEADER = "X-StemeDB-Reason";
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
@@ -80,7 +86,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
         Problem problem = Problem.of(503, "Service unavailable", e.getMessage())
                 .reason(e.reason().wireName())
-                .retryAfter(e.retryAfterSeconds());
+                .retryAfter(e.retryAfterSeconds())
+                .header(REASON_HEADER, e.reason().wireName());
         e.details().forEach(problem::with);
         Object primary = e.details().get("primary_address");
         if (primary != null) {

@@ -110,6 +110,24 @@ public final class CommitWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until what the replication-service says satisfies {@code condition}, at most
+     * {@code wait}; the state then (which may not satisfy it, on timeout).
+     */
+    public CommitState awaitState(java.util.function.Predicate<CommitState> condition, Duration wait)
+            throws InterruptedException {
+        long remaining = wait.toNanos();
+        lock.lock();
+        try {
+            while (!condition.test(state) && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;

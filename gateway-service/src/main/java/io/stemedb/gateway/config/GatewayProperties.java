@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               import is streamed and exempt; default 16MB
  * @param maxUriLength           path and query string, in characters (414 above it); default 4096
  * @param agentBreakers          how many per-agent circuit breakers are kept, and for how long
+ * @param primaryWait            how long a write that met no primary (an election under way) waits
+ *                               for this node to learn of one before it is answered 503
+ *                               {@code not_primary}; a Tomcat thread is held meanwhile; 0 = do not
+ *                               wait; default 5s (elections take 1–3 s)
  */
 @ConfigurationProperties("stemedb.gateway")
 public record GatewayProperties(
@@ -23,7 +27,8 @@ public record GatewayProperties(
         @DefaultValue RateLimits rateLimits,
         @DefaultValue("16MB") org.springframework.util.unit.DataSize maxRequestBody,
         @DefaultValue("4096") int maxUriLength,
-        @DefaultValue AgentBreakerLimits agentBreakers) {
+        @DefaultValue AgentBreakerLimits agentBreakers,
+        @DefaultValue("5s") java.time.Duration primaryWait) {
 
     /**
      * @param perEndpoint         requests per second per endpoint path (e.g. {@code /v1/query: 500});

@@ -76,14 +76,14 @@ public class ApiRoutes {
     @Bean
     @org.springframework.core.annotation.Order(2)
     RouterFunction<ServerResponse> writeRoute(RouteTargets targets, DownstreamBreakers breakers, RequestRateLimits limits,
-            GatewayProperties properties) {
+            GatewayProperties properties, PrimaryTracker tracker, io.micrometer.core.instrument.MeterRegistry registry) {
         return route("api-writes")
                 .route(proxied(), http())
                 .before(request -> uri(targets.primary()).apply(request))
                 .filter(breakers)
                 .filter(limits)
                 // Innermost: a write resent to a new primary is one call for the breakers and limits.
-                .filter(new PrimaryResend(targets::primary, properties.apiUri().getScheme()))
+                .filter(new PrimaryResend(tracker, properties.apiUri().getScheme(), properties.primaryWait(), registry))
                 .build();
     }
 

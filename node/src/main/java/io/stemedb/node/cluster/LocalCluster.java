@@ -53,6 +53,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int replicationFactor;
     private final List<Member> members;
     private final Process[] processes;
+    /** Whether each node's last process was ended by this class (kill, stop), not by itself. */
+    private final boolean[] ended;
     private final Path tlsDirectory;
     private final HttpClient http;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,6 +65,7 @@ public final class LocalCluster implements AutoCloseable {
         this.replicationFactor = members.size() / 2 + 1;
         this.members = List.copyOf(members);
         this.processes = new Process[members.size()];
+        this.ended = new boolean[members.size()];
         this.tlsDirectory = tlsDirectory;
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         if (tlsDirectory != null) {
@@ -207,6 +210,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         try {
             Files.createDirectories(member.log().getParent());
+            ended[index] = false;
             processes[index] = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(member.log().toFile())).start();
         } catch (IOException e) {
@@ -214,18 +218,34 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until every running node answers {@code /v1/health} with 200; false on timeout. */
+    /**
+     * Waits until every running node answers {@code /v1/health} with 200 on its api port and on its
+     * gateway port (the gateway starts last); false on timeout.
+     *
+     * @throws IllegalStateException when a node this cluster started has exited without being
+     *                               killed or stopped (it failed to start, or crashed)
+     */
     public boolean awaitHealthy(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < members.size(); i++) {
             while (isRunning(i) && !healthy(members.get(i))) {
+                failIfExitedUnasked(i);
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
                 Thread.sleep(200);
             }
+            failIfExitedUnasked(i);
         }
         return true;
+    }
+
+    private void failIfExitedUnasked(int index) {
+        Process process = processes[index];
+        if (process != null && !process.isAlive() && !ended[index]) {
+            throw new IllegalStateException(members.get(index).nodeId() + " exited by itself with code "
+                    + process.exitValue() + "; its log: " + members.get(index).log());
+        }
     }
 
     /**
@@ -264,8 +284,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private boolean healthy(Member member) {
+        return answersHealth(member.apiUrl()) && answersHealth(member.gatewayUrl());
+    }
+
+    private boolean answersHealth(String baseUrl) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(member.apiUrl() + "/v1/health"))
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/health"))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -323,6 +347,7 @@ public final class LocalCluster implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return;
         }
+        ended[index] = true;
         if (force) {
             process.destroyForcibly();
         } else {

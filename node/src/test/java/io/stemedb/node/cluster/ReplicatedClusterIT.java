@@ -310,7 +310,9 @@ class ReplicatedClusterIT {
         try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true)) {
             cluster.startAll();
             assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
-            awaitPrimary(cluster, TestHttp.withKey(cluster.adminKey()), -1);
+            TestHttp http = TestHttp.withKey(cluster.adminKey());
+            awaitPrimary(cluster, http, -1);
+            awaitEveryNodeNamesOnePrimary(cluster, http);
             steps.run(cluster);
         } catch (Throwable failure) {
             FailedRunLogs.keep(base, "ReplicatedClusterIT");
@@ -338,6 +340,21 @@ class ReplicatedClusterIT {
             return found[0] >= 0;
         });
         return found[0];
+    }
+
+    /**
+     * Formed: every node names the same primary (a node that started after the others elected one
+     * learns of it from the primary's first message to it).
+     */
+    private static void awaitEveryNodeNamesOnePrimary(LocalCluster cluster, TestHttp http) throws InterruptedException {
+        TestHttp.await("every node names the same primary", ELECTION, () -> {
+            Set<String> named = new HashSet<>();
+            for (int i = 0; i < cluster.members().size(); i++) {
+                JsonNode status = status(cluster, i, http);
+                named.add(status == null ? "" : status.path("primary").asString(""));
+            }
+            return named.size() == 1 && !named.contains("");
+        });
     }
 
     private static Set<String> primaries(LocalCluster cluster, TestHttp http) {

@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * expects messages to be lost and resends what matters (heartbeats, probes, retried votes). Each
  * stream has a circuit breaker ({@link StreamBreakers}): opening a stream is an attempt, which the
  * member's first answer (on its own stream back, {@link #heardFrom}) makes a success and a break
- * before that a failure; while the breaker is open no stream is opened and messages are dropped.
+ * before that a failure; while the breaker is open no stream is opened and messages are dropped,
+ * until the breaker's wait is over or the member is heard from: a member that sends us anything is
+ * up, so its breaker goes half-open at once and the next send tries a stream again. Without that a
+ * member that was down when this node first streamed to it (a node starting after the others)
+ * would hear nothing from the primary for the whole wait and campaign in vain.
  */
 public final class PeerLinks implements AutoCloseable {
 
@@ -42,7 +46,10 @@ public final class PeerLinks implements AutoCloseable {
         this.breakers = breakers;
     }
 
-    /** A message from {@code peer} arrived: the stream to it works (if one is being tried). */
+    /**
+     * A message from {@code peer} arrived: the stream to it works (if one is being tried), and a
+     * breaker opened for it lets the next send try again.
+     */
     public void heardFrom(String peer) {
         Link link = links.get(peer);
         if (link != null) {
@@ -87,6 +94,10 @@ public final class PeerLinks implements AutoCloseable {
         }
 
         synchronized void answered() {
+            if (breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+                breaker.transitionToHalfOpenState();
+                retryAfter = System.nanoTime();
+            }
             if (attemptStarted != 0) {
                 breaker.onSuccess(System.nanoTime() - attemptStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
                 attemptStarted = 0;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A stream to a member that refuses connections (a real socket, its port closed) trips that
  * member's breaker; while open, messages are dropped without a connection attempt; a reset by the
- * member's id closes it.
+ * member's id closes it, and so does hearing from the member (half-open: the next send tries).
  */
 class StreamBreakersTest {
 
@@ -74,6 +74,41 @@ class StreamBreakersTest {
                 links.close();
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * A node that starts after the primary tripped its breaker sends the primary pre-votes: the
+     * primary must try a stream to it again at once, not after the breaker's wait (5 minutes here),
+     * or the new node never hears a heartbeat and stays without a primary.
+     */
+    @Test
+    void hearingFromAMemberWhoseBreakerIsOpenLetsTheNextSendTryAgain() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", closedPort).usePlaintext().build();
+        StreamBreakers breakers = new StreamBreakers(Duration.ofMinutes(5), null);
+        PeerLinks links = new PeerLinks(peer -> channel, breakers);
+        try {
+            CircuitBreaker breaker = breakers.of("d");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (breaker.getState() != CircuitBreaker.State.OPEN && System.nanoTime() < deadline) {
+                links.send(new ConsensusMessage.TimeoutNow("a", "d", 1));
+                Thread.sleep(50);
+            }
+            assertThat(breaker.getState()).as("after refused streams").isEqualTo(CircuitBreaker.State.OPEN);
+
+            links.heardFrom("d");
+            assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+            long refusedBefore = breaker.getMetrics().getNumberOfNotPermittedCalls();
+            links.send(new ConsensusMessage.TimeoutNow("a", "d", 1));
+            assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).as("the send after it was let through")
+                    .isEqualTo(refusedBefore);
+        } finally {
+            links.close();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -73,6 +73,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "With --tls-dir: which connections use it, public and/or internal. Default: ${DEFAULT-VALUE}")
     java.util.List<String> tlsScopes;
 
+    @Option(names = "--internal-transport", defaultValue = "in-process", paramLabel = "in-process|tcp",
+            description = "How the node's own services reach each other's gRPC contracts: gRPC's in-process transport,"
+                    + " or loopback TCP as in the split deployment. Default: ${DEFAULT-VALUE}")
+    String internalTransport;
+
     @Option(names = "--ready-timeout", defaultValue = "120",
             description = "Seconds to wait for the journal to load before giving up. Default: ${DEFAULT-VALUE}")
     long readyTimeoutSeconds;
@@ -93,7 +98,13 @@ public final class RunCommand implements Callable<Integer> {
                     io.stemedb.node.embedded.ClusterShape.parseMember(member);
             cluster.put(parsed.getKey(), parsed.getValue());
         }
-        settings = settings.withCluster(new io.stemedb.node.embedded.ClusterShape(replicationFactor, cluster));
+        try {
+            settings = settings.withCluster(new io.stemedb.node.embedded.ClusterShape(replicationFactor, cluster))
+                    .withInternalTransport(io.stemedb.node.embedded.InternalTransport.parse(internalTransport));
+        } catch (IllegalArgumentException e) {
+            System.err.println("stemedb: " + e.getMessage());
+            return 2;
+        }
         if (tlsDirectory != null) {
             settings = settings.withTls(io.stemedb.node.tls.NodeTls.fromDirectory(tlsDirectory, nodeId,
                     tlsScopes.contains("public"), tlsScopes.contains("internal")));

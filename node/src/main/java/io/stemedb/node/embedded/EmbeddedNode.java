@@ -27,9 +27,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A whole node in one JVM: the five services as five independent Spring contexts, each on its
- * own ports, with its own beans and meters, talking to each other only over real loopback
- * connections (api → wal over gRPC, gateway → api over HTTP, the node's {@code /metrics} gathered
- * over gRPC) exactly as they do when deployed apart.
+ * own ports, with its own beans and meters, talking to each other only through their network
+ * contracts (api → wal over gRPC, gateway → api over HTTP, the node's {@code /metrics} gathered
+ * over gRPC) exactly as they do when deployed apart. The gRPC contracts are reached at in-process
+ * addresses by default ({@link InternalTransport}): the same stubs and services, without a socket.
  *
  * <p>Started in dependency order (wal, api, replication, membership, gateway) and closed in the
  * reverse order, so that the entry point stops taking requests first and the journal closes last.
@@ -50,6 +51,20 @@ public final class EmbeddedNode implements AutoCloseable {
     private static final String GRPC_SECURITY =
             "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerSecurityAutoConfiguration,"
                     + "org.springframework.boot.grpc.server.autoconfigure.security.GrpcServerOAuth2ResourceServerAutoConfiguration";
+
+    /**
+     * Spring Cloud Gateway's auto-configuration, which the shared classpath would also switch on in
+     * the api-service (its servlet filters and router mapping ran on every api request, about 7% of
+     * the api's CPU per write) and in the internal services; only the gateway-service gets it.
+     */
+    private static final String GATEWAY_AUTO_CONFIGURATION = String.join(",",
+            "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.GatewayMvcClassPathWarningAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.filter.FilterAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctionAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.handler.GatewayMultipartAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.predicate.PredicateAutoConfiguration",
+            "org.springframework.cloud.gateway.server.mvc.config.DefaultFunctionConfiguration");
 
     private final NodeSettings settings;
     private final List<ConfigurableApplicationContext> children = new ArrayList<>();
@@ -75,12 +90,12 @@ public final class EmbeddedNode implements AutoCloseable {
         NodePorts ports = settings.ports();
         String bind = settings.bindAddress();
         children.add(startChild(WalServiceApplication.class, WalServiceApplication.CONFIG_NAME, WebApplicationType.NONE,
-                with(internalGrpcServer(),
+                with(internalGrpcServer(), with(inProcessServer(walName()),
                         "--spring.grpc.server.address=127.0.0.1",
                         "--spring.grpc.server.port=" + ports.wal(),
                         "--stemedb.wal.dir=" + settings.walDirectory().toAbsolutePath(),
                         // Nothing is deleted before the index and the replication-service have said what they need.
-                        "--stemedb.wal.retention.required-consumers=index,replication")));
+                        "--stemedb.wal.retention.required-consumers=index,replication"))));
         Path keys = AdminToken.ensureKeys(settings.dataDirectory());
         Path adminToken = settings.dataDirectory().resolve(AdminToken.FILE_NAME);
         log.info("keys (digests) are in {}; {}", keys.toAbsolutePath(), Files.exists(adminToken)
@@ -93,17 +108,17 @@ public final class EmbeddedNode implements AutoCloseable {
                         "--server.address=" + bind,
                         "--server.port=" + ports.api(),
                         "--spring.grpc.server.enabled=false",
-                        "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
-                        "--spring.grpc.client.channel.replication.target=static://" + clientHost() + ":" + ports.rpc(),
+                        "--spring.grpc.client.channel.wal.target=" + walTarget(),
+                        "--spring.grpc.client.channel.replication.target=" + replicationTarget(),
                         "--stemedb.api.node-id=" + settings.nodeId()))));
         children.add(api);
         children.add(startChild(ReplicationServiceApplication.class, ReplicationServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
                 with(replicationClients(), with(membershipClient(), with(internalGrpcServer(),
-                        replicationProperties(ports, bind))))));
+                        with(inProcessServer(replicationName()), replicationProperties(ports, bind)))))));
         children.add(startChild(MembershipServiceApplication.class, MembershipServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
-                with(internalGrpcServer(),
+                with(internalGrpcServer(), with(inProcessServer(membershipName()),
                 // Its gRPC contract listens on TCP at the SWIM port's number, on loopback: only the
                 // node's own services call it.
                 "--spring.grpc.server.address=127.0.0.1",
@@ -114,7 +129,7 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--stemedb.membership.seeds=" + String.join(",", settings.seeds()),
                 "--stemedb.membership.metadata.api=" + clientHost() + ":" + ports.api(),
                 "--stemedb.membership.metadata.gateway=" + clientHost() + ":" + ports.gateway(),
-                "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc())));
+                "--stemedb.membership.metadata.rpc=" + clientHost() + ":" + ports.rpc()))));
         children.add(startChild(GatewayServiceApplication.class, GatewayServiceApplication.CONFIG_NAME,
                 WebApplicationType.SERVLET,
                 with(publicHttps(), with(gatewayClientTrust(), with(replicationClientTls(), with(membershipClient(),
@@ -122,7 +137,7 @@ public final class EmbeddedNode implements AutoCloseable {
                         "--server.port=" + ports.gateway(),
                         "--spring.grpc.server.enabled=false",
                         "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
-                        "--spring.grpc.client.channel.replication.target=static://" + clientHost() + ":" + ports.rpc(),
+                        "--spring.grpc.client.channel.replication.target=" + replicationTarget(),
                         "--stemedb.gateway.api-uri=" + scheme() + "://" + clientHost() + ":" + ports.api()))))));
     }
 
@@ -131,7 +146,7 @@ public final class EmbeddedNode implements AutoCloseable {
         List<String> properties = new ArrayList<>(List.of(
                 "--spring.grpc.server.address=" + bind,
                 "--spring.grpc.server.port=" + ports.rpc(),
-                "--spring.grpc.client.channel.wal.target=static://127.0.0.1:" + ports.wal(),
+                "--spring.grpc.client.channel.wal.target=" + walTarget(),
                 "--stemedb.replication.node-id=" + settings.nodeId(),
                 "--stemedb.replication.factor=" + settings.cluster().replicationFactor()));
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
@@ -147,23 +162,63 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** The replication-service's channels (its wal, its peers) present the node certificate and trust the node CA. */
     private List<String> replicationClients() {
-        return tls(settings.internalTls(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
-                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE,
+        List<String> properties = new ArrayList<>(tls(settings.internalTls(),
                 "--spring.grpc.client.channel.default.ssl.enabled=true",
-                "--spring.grpc.client.channel.default.ssl.bundle=" + NodeTls.BUNDLE);
+                "--spring.grpc.client.channel.default.ssl.bundle=" + NodeTls.BUNDLE));
+        properties.addAll(tls(settings.internalTls() && !inProcess(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
+                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE));
+        return properties;
+    }
+
+    /*
+     * Addresses of the node's own gRPC contracts. In-process channels never leave the JVM, so they
+     * carry no TLS; the TCP ports keep theirs.
+     */
+
+    private boolean inProcess() {
+        return settings.internalTransport() == InternalTransport.IN_PROCESS;
+    }
+
+    private String walName() {
+        return "stemedb-wal-" + settings.ports().wal();
+    }
+
+    private String replicationName() {
+        return "stemedb-replication-" + settings.ports().rpc();
+    }
+
+    private String membershipName() {
+        return "stemedb-membership-" + settings.ports().swim();
+    }
+
+    private String walTarget() {
+        return inProcess() ? "in-process:" + walName() : "static://127.0.0.1:" + settings.ports().wal();
+    }
+
+    private String replicationTarget() {
+        return inProcess() ? "in-process:" + replicationName() : "static://" + clientHost() + ":" + settings.ports().rpc();
+    }
+
+    private String membershipTarget() {
+        return inProcess() ? "in-process:" + membershipName() : "static://127.0.0.1:" + settings.ports().swim();
+    }
+
+    /** Also serve the service's contract in-process under {@code name} (besides its TCP port). */
+    private List<String> inProcessServer(String name) {
+        return inProcess() ? List.of("--spring.grpc.server.inprocess.name=" + name) : List.of();
     }
 
     /** A channel to this node's replication-service (the api's, the gateway's): mutual TLS when internal TLS is on. */
     private List<String> replicationClientTls() {
-        return tls(settings.internalTls(), "--spring.grpc.client.channel.replication.ssl.enabled=true",
+        return tls(settings.internalTls() && !inProcess(), "--spring.grpc.client.channel.replication.ssl.enabled=true",
                 "--spring.grpc.client.channel.replication.ssl.bundle=" + NodeTls.BUNDLE);
     }
 
     /** A channel to this node's membership-service (TCP at the SWIM port's number): mutual TLS when internal TLS is on. */
     private List<String> membershipClient() {
         List<String> properties = new ArrayList<>(List.of(
-                "--spring.grpc.client.channel.membership.target=static://127.0.0.1:" + settings.ports().swim()));
-        properties.addAll(tls(settings.internalTls(), "--spring.grpc.client.channel.membership.ssl.enabled=true",
+                "--spring.grpc.client.channel.membership.target=" + membershipTarget()));
+        properties.addAll(tls(settings.internalTls() && !inProcess(), "--spring.grpc.client.channel.membership.ssl.enabled=true",
                 "--spring.grpc.client.channel.membership.ssl.bundle=" + NodeTls.BUNDLE));
         return properties;
     }
@@ -181,7 +236,7 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** The api's channels to the wal and the replication-service: TLS, presenting the node certificate, trusting only the node CA. */
     private List<String> internalGrpcClient() {
-        return tls(settings.internalTls(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
+        return tls(settings.internalTls() && !inProcess(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
                 "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE,
                 "--spring.grpc.client.channel.replication.ssl.enabled=true",
                 "--spring.grpc.client.channel.replication.ssl.bundle=" + NodeTls.BUNDLE);
@@ -223,7 +278,8 @@ public final class EmbeddedNode implements AutoCloseable {
         // Logging is one system for the whole JVM; a per-context application name in it would
         // label every line with whichever service started last.
         args.add("--logging.include-application-name=false");
-        String excluded = USER_DETAILS + "," + GRPC_SECURITY;
+        String excluded = USER_DETAILS + "," + GRPC_SECURITY
+                + (application == GatewayServiceApplication.class ? "" : "," + GATEWAY_AUTO_CONFIGURATION);
         args.add("--spring.autoconfigure.exclude=" + excluded);
         if (settings.configDirectory() != null) {
             args.add("--spring.config.additional-location=optional:file:" + settings.configDirectory().toAbsolutePath() + "/");

@@ -8,13 +8,15 @@ import io.stemedb.node.testing.TestHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Assertion writes answer once durable, before the index has applied them; whatever a client does
- * next with the id it got (vote, retract, fetch, write it again) must still find it.
+ * next with the id it got (vote, retract, fetch, write it again) must still find it. With the
+ * node's services wired both ways: in-process gRPC (the default) and loopback TCP.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class WriteThenActTest {
@@ -24,9 +26,11 @@ class WriteThenActTest {
 
     private final TestHttp http = new TestHttp();
 
-    @Test
-    void theNextRequestAlwaysSeesTheWriteJustAnswered() throws Exception {
-        try (EmbeddedNode node = TestKeys.start(new NodeSettings("wta", data, "127.0.0.1", FreePorts.forNode(), null))) {
+    @ParameterizedTest
+    @EnumSource(InternalTransport.class)
+    void theNextRequestAlwaysSeesTheWriteJustAnswered(InternalTransport transport) throws Exception {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("wta", data.resolve(transport.name()), "127.0.0.1",
+                FreePorts.forNode(), null).withInternalTransport(transport))) {
             assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
             String api = node.apiUrl();
             for (int i = 0; i < 200; i++) {

@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -53,12 +52,32 @@ public class ApiSecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * Spring Security's strict firewall with its character rules for headers and parameter names
+     * decided by {@link FirewallCharacters} (the same rules, without a regular expression per header).
+     */
+    @Bean
+    org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+        org.springframework.security.web.firewall.StrictHttpFirewall firewall =
+                new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(FirewallCharacters::isAssignedAndNotControl);
+        firewall.setAllowedHeaderValues(FirewallCharacters::isHeaderValue);
+        firewall.setAllowedParameterNames(FirewallCharacters::isAssignedAndNotControl);
+        return firewall;
+    }
+
     @Bean
     SecurityFilterChain apiKeySecurity(HttpSecurity http, KeyRing keys, AccessRules rules, SecurityProblems problems)
             throws Exception {
         return http
                 .csrf(csrf -> csrf.disable())
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Stateless, so none of the session machinery (its two filters ran on every
+                // request) and no request wrapper for the servlet security methods, which nothing
+                // here calls (the principal is read from the security context).
+                .sessionManagement(sessions -> sessions.disable())
+                .securityContext(context -> context.securityContextRepository(
+                        new org.springframework.security.web.context.RequestAttributeSecurityContextRepository()))
+                .servletApi(servletApi -> servletApi.disable())
                 .requestCache(cache -> cache.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())

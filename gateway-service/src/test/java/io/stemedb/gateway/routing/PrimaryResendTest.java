@@ -72,19 +72,11 @@ class PrimaryResendTest {
     void aWriteThatMetAnElectionGoesToThePrimaryElectedMeanwhile() throws Exception {
         publish(3, "pre_candidate", "");
         List<URI> sentTo = new CopyOnWriteArrayList<>();
-        PrimaryResend resend = new PrimaryResend(tracker, "http", Duration.ofSeconds(20), registry);
-        ServerResponse answer = resend.filter(write(), request -> {
-            sentTo.add(target(request));
-            if (sentTo.size() == 1) {
-                // The election ends while the first answer is on its way back.
-                new Thread(() -> {
-                    sleep(300);
-                    publish(4, "replica", "127.0.0.1:2");
-                }).start();
-                return notPrimary();
-            }
-            return ServerResponse.status(201).build();
-        });
+        // The election ends while the first answer is on its way back.
+        ServerResponse answer = notPrimaryThenCreated(sentTo, () -> new Thread(() -> {
+            sleep(300);
+            publish(4, "replica", "127.0.0.1:2");
+        }).start());
         assertThat(answer.statusCode().value()).isEqualTo(201);
         assertThat(sentTo).containsExactly(LOCAL, OTHER);
         assertThat(registry.get("stemedb_gateway_write_resends_total").tag("cause", "election").counter().count())
@@ -95,15 +87,7 @@ class PrimaryResendTest {
     void theNodeThatRefusedCanBeThePrimaryAgainInALaterTerm() throws Exception {
         publish(3, "pre_candidate", "");
         List<URI> sentTo = new CopyOnWriteArrayList<>();
-        PrimaryResend resend = new PrimaryResend(tracker, "http", Duration.ofSeconds(20), registry);
-        ServerResponse answer = resend.filter(write(), request -> {
-            sentTo.add(target(request));
-            if (sentTo.size() == 1) {
-                publish(4, "primary", "127.0.0.1:1");
-                return notPrimary();
-            }
-            return ServerResponse.status(201).build();
-        });
+        ServerResponse answer = notPrimaryThenCreated(sentTo, () -> publish(4, "primary", "127.0.0.1:1"));
         assertThat(answer.statusCode().value()).isEqualTo(201);
         assertThat(sentTo).containsExactly(LOCAL, LOCAL);
     }
@@ -135,6 +119,23 @@ class PrimaryResendTest {
         assertThat(answer.statusCode().value()).isEqualTo(503);
         assertThat(calls[0]).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A write through a resend that waits up to 20 s: the first node it reaches answers
+     * {@code not_primary} (after {@code meanwhile}), every later one 201; {@code sentTo} gets where
+     * each attempt went.
+     */
+    private ServerResponse notPrimaryThenCreated(List<URI> sentTo, Runnable meanwhile) throws Exception {
+        PrimaryResend resend = new PrimaryResend(tracker, "http", Duration.ofSeconds(20), registry);
+        return resend.filter(write(), request -> {
+            sentTo.add(target(request));
+            if (sentTo.size() == 1) {
+                meanwhile.run();
+                return notPrimary();
+            }
+            return ServerResponse.status(201).build();
+        });
     }
 
     private void publish(long term, String role, String primaryApi) {

@@ -21,21 +21,11 @@ class StreamBreakersTest {
 
     @Test
     void aMemberThatRefusesEveryStreamTripsItsBreakerAndAResetClosesIt() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", closedPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", closedPort()).usePlaintext().build();
         StreamBreakers breakers = new StreamBreakers(Duration.ofMinutes(5), new SimpleMeterRegistry());
         PeerLinks links = new PeerLinks(peer -> peer.equals("b") ? channel : null, breakers);
         try {
-            CircuitBreaker breaker = breakers.of("b");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (breaker.getState() != CircuitBreaker.State.OPEN && System.nanoTime() < deadline) {
-                links.send(new ConsensusMessage.TimeoutNow("a", "b", 1));
-                Thread.sleep(50);
-            }
-            assertThat(breaker.getState()).as("after refused streams").isEqualTo(CircuitBreaker.State.OPEN);
+            CircuitBreaker breaker = tripOpen(links, breakers, "b");
             assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isGreaterThanOrEqualTo(3);
             assertThat(breaker.getName()).isEqualTo("replication:b");
 
@@ -84,21 +74,11 @@ class StreamBreakersTest {
      */
     @Test
     void hearingFromAMemberWhoseBreakerIsOpenLetsTheNextSendTryAgain() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", closedPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", closedPort()).usePlaintext().build();
         StreamBreakers breakers = new StreamBreakers(Duration.ofMinutes(5), null);
         PeerLinks links = new PeerLinks(peer -> channel, breakers);
         try {
-            CircuitBreaker breaker = breakers.of("d");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (breaker.getState() != CircuitBreaker.State.OPEN && System.nanoTime() < deadline) {
-                links.send(new ConsensusMessage.TimeoutNow("a", "d", 1));
-                Thread.sleep(50);
-            }
-            assertThat(breaker.getState()).as("after refused streams").isEqualTo(CircuitBreaker.State.OPEN);
+            CircuitBreaker breaker = tripOpen(links, breakers, "d");
 
             links.heardFrom("d");
             assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
@@ -110,5 +90,24 @@ class StreamBreakersTest {
             links.close();
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** A loopback port nothing listens on: every stream to it is refused. */
+    private static int closedPort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Sends to {@code member} until its breaker opens (the streams are refused), at most 20 s. */
+    private static CircuitBreaker tripOpen(PeerLinks links, StreamBreakers breakers, String member) throws InterruptedException {
+        CircuitBreaker breaker = breakers.of(member);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (breaker.getState() != CircuitBreaker.State.OPEN && System.nanoTime() < deadline) {
+            links.send(new ConsensusMessage.TimeoutNow("a", member, 1));
+            Thread.sleep(50);
+        }
+        assertThat(breaker.getState()).as("after refused streams").isEqualTo(CircuitBreaker.State.OPEN);
+        return breaker;
     }
 }

@@ -3,6 +3,7 @@ package io.stemedb.node.cluster;
 import io.stemedb.node.tls.CertificateAuthority;
 import io.stemedb.node.tls.PemTrust;
 import io.stemedb.node.embedded.NodePorts;
+import io.stemedb.node.launch.NodeLaunch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -49,7 +50,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private final Path jar;
+    private final NodeLaunch launch;
     private final int replicationFactor;
     private final List<Member> members;
     private final Process[] processes;
@@ -60,7 +61,7 @@ public final class LocalCluster implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LocalCluster(Path jar, List<Member> members, Path tlsDirectory) {
-        this.jar = jar;
+        this.launch = NodeLaunch.prepare(jar);
         // W: a majority, as in the runbooks' shapes (3 nodes factor 2, 5 nodes factor 3).
         this.replicationFactor = members.size() / 2 + 1;
         this.members = List.copyOf(members);
@@ -188,9 +189,8 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         NodePorts ports = member.ports();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", jar.toString(), "run",
+        List<String> command = new ArrayList<>(launch.command("-Xmx512m"));
+        command.addAll(List.of("run",
                 "--node-id", member.nodeId(),
                 "--bind", member.host(),
                 "--data-dir", member.dataDirectory().toString(),
@@ -281,6 +281,53 @@ public final class LocalCluster implements AutoCloseable {
     public String statusSeenBy(int observer, String memberId) {
         JsonNode member = memberSeenBy(observer, memberId);
         return member == null ? "absent" : member.path("status").asString("absent");
+    }
+
+    /**
+     * Why the running nodes are or are not healthy, for a failure message: each running node's
+     * {@code /v1/health} answer on its api port (status and body, shortened), whether its gateway
+     * answers, and the last lines of its log.
+     */
+    public String healthReport() {
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < members.size(); i++) {
+            Member member = members.get(i);
+            report.append('\n').append(member.nodeId()).append(": ");
+            if (!isRunning(i)) {
+                report.append("not running");
+                continue;
+            }
+            report.append("api ").append(healthAnswer(member.apiUrl()))
+                    .append("; gateway ").append(healthAnswer(member.gatewayUrl()))
+                    .append("; last lines of ").append(member.log()).append(":");
+            for (String line : lastLines(member.log(), 8)) {
+                report.append("\n    ").append(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+            }
+        }
+        return report.toString();
+    }
+
+    private String healthAnswer(String baseUrl) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/health"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return response.statusCode() + " " + (body.length() > 400 ? body.substring(0, 400) + "..." : body);
+        } catch (IOException e) {
+            return "does not answer (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static List<String> lastLines(Path log, int count) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return lines.subList(Math.max(0, lines.size() - count), lines.size());
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(cannot read it: " + e + ")");
+        }
     }
 
     private boolean healthy(Member member) {

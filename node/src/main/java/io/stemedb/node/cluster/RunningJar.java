@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The stemedb jar this JVM runs from, to start more nodes from the same build. */
-final class RunningJar {
+public final class RunningJar {
 
     private RunningJar() {}
 
-    static Path path() {
+    public static Path path() {
         // With "java -jar stemedb.jar" the class path is exactly the jar (a nested-jar code source
         // location would point inside it).
         String classPath = System.getProperty("java.class.path", "");

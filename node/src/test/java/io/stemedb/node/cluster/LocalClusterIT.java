@@ -42,7 +42,7 @@ class LocalClusterIT {
             awaitStatus(cluster, 1, "node3", "DOWN");
 
             cluster.start(2);
-            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).as(cluster::healthReport).isTrue();
             awaitStatus(cluster, 0, "node3", "UP");
             awaitStatus(cluster, 1, "node3", "UP");
             assertThat(cluster.memberSeenBy(0, "node3").get("incarnation").asLong())
@@ -79,7 +79,7 @@ class LocalClusterIT {
         List<NodePorts> ports = List.of(FreePorts.forNode(), FreePorts.forNode(), FreePorts.forNode());
         try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports)) {
             cluster.startAll();
-            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).as(cluster::healthReport).isTrue();
             awaitStatus(cluster, 0, "node2", "UP");
             awaitStatus(cluster, 0, "node3", "UP");
             awaitStatus(cluster, 2, "node1", "UP");

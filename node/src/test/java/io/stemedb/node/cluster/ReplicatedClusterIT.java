@@ -52,6 +52,10 @@ class ReplicatedClusterIT {
     /** Check-quorum: a primary that hears from no voter for an election timeout (1 s) steps down. */
     private static final Duration STEP_DOWN = Duration.ofSeconds(10);
     private static final int WRITERS = 16;
+    /** Between all writers: well below what the packed cluster can take (see WriteLoad). */
+    private static final int WRITES_PER_SECOND = 150;
+    /** From a killed node's restart until it and the rest answer health (JVM start, journal load, gateway). */
+    private static final Duration RESTART = Duration.ofSeconds(180);
 
     @TempDir
     Path base;
@@ -108,7 +112,8 @@ class ReplicatedClusterIT {
     void killingThePrimaryTenTimesUnderLoadLosesNoAcknowledgedWrite() throws Exception {
         onCluster(cluster -> {
             TestHttp http = TestHttp.withKey(cluster.adminKey());
-            try (WriteLoad load = WriteLoad.start(cluster, WRITERS)) {
+            List<Long> restarts = new ArrayList<>();
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
                 for (int round = 0; round < 10; round++) {
                     int primary = awaitPrimary(cluster, http, -1);
                     long before = load.acknowledgedCount();
@@ -116,13 +121,15 @@ class ReplicatedClusterIT {
                     int next = awaitPrimary(cluster, http, primary);
                     TestHttp.await("writes acknowledged after the kill in round " + round, ELECTION,
                             () -> load.acknowledgedCount() > before + 20);
+                    long restarting = System.nanoTime();
                     cluster.start(primary);
-                    assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+                    assertThat(cluster.awaitHealthy(RESTART)).as(cluster::healthReport).isTrue();
+                    restarts.add(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarting));
                     assertThat(next).isNotEqualTo(primary);
                 }
                 load.close();
                 System.out.printf("replicated cluster under 10 kills of the primary: %d writes acknowledged, %d refused or"
-                        + " cut off%n", load.acknowledgedCount(), load.failed());
+                        + " cut off; seconds from restart to healthy: %s%n", load.acknowledgedCount(), load.failed(), restarts);
                 assertThat(load.acknowledgedCount()).isGreaterThan(1_000);
                 assertNothingLost(cluster, http, load);
             }
@@ -134,7 +141,7 @@ class ReplicatedClusterIT {
         try (Firewall firewall = Firewall.require()) {
             onCluster(cluster -> {
                 TestHttp http = TestHttp.withKey(cluster.adminKey());
-                try (WriteLoad load = WriteLoad.start(cluster, WRITERS)) {
+                try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
                     TestHttp.await("writes acknowledged before the partition", ELECTION, () -> load.acknowledgedCount() > 50);
                     int old = awaitPrimary(cluster, http, -1);
                     long oldTerm = status(cluster, old, http).path("term").asLong();
@@ -174,7 +181,7 @@ class ReplicatedClusterIT {
     void aPrimaryStoppedForTenSecondsIsReplacedAndRejoinsAsAReplica() throws Exception {
         onCluster(cluster -> {
             TestHttp http = TestHttp.withKey(cluster.adminKey());
-            try (WriteLoad load = WriteLoad.start(cluster, WRITERS)) {
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
                 TestHttp.await("writes acknowledged before the pause", ELECTION, () -> load.acknowledgedCount() > 50);
                 int old = awaitPrimary(cluster, http, -1);
                 long oldTerm = status(cluster, old, http).path("term").asLong();
@@ -228,7 +235,7 @@ class ReplicatedClusterIT {
             assertThat(validation.get("replicas").asInt()).isEqualTo(4);
             assertThat(validation.get("unreachable").asInt()).isZero();
 
-            try (WriteLoad load = WriteLoad.start(cluster, WRITERS)) {
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
                 TestHttp.await("writes acknowledged before the kills", ELECTION, () -> load.acknowledgedCount() > 50);
                 int primary = awaitPrimary(cluster, http, -1);
                 int replica = (primary + 1) % 5;
@@ -237,9 +244,12 @@ class ReplicatedClusterIT {
                 awaitPrimary(cluster, http, primary);
                 long survivors = load.acknowledgedCount();
                 TestHttp.await("three of five acknowledge writes", ELECTION, () -> load.acknowledgedCount() > survivors + 50);
+                long restarting = System.nanoTime();
                 cluster.start(primary);
                 cluster.start(replica);
-                assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+                assertThat(cluster.awaitHealthy(RESTART)).as(cluster::healthReport).isTrue();
+                System.out.printf("five nodes: the two killed ones healthy %d s after their restart%n",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarting));
                 long rejoined = load.acknowledgedCount();
                 TestHttp.await("writes acknowledged with all five back", ELECTION, () -> load.acknowledgedCount() > rejoined + 50);
                 load.close();
@@ -309,7 +319,7 @@ class ReplicatedClusterIT {
         }
         try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true)) {
             cluster.startAll();
-            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).isTrue();
+            assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).as(cluster::healthReport).isTrue();
             TestHttp http = TestHttp.withKey(cluster.adminKey());
             awaitPrimary(cluster, http, -1);
             awaitEveryNodeNamesOnePrimary(cluster, http);

@@ -41,7 +41,7 @@ class SplitShapeIT {
             cluster.start(1);
             try (SplitNode split = SplitNode.start(cluster, 2, modules)) {
                 TestHttp http = TestHttp.withKey(cluster.adminKey());
-                assertThat(cluster.awaitHealthy(START)).isTrue();
+                assertThat(cluster.awaitHealthy(START)).as(cluster::healthReport).isTrue();
                 LocalCluster.Member node3 = cluster.member(2);
                 for (LocalCluster.Member node : cluster.members()) {
                     // The gateway starts last, in an embedded node as in the split one.

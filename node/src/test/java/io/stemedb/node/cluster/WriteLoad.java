@@ -22,6 +22,11 @@ import tools.jackson.databind.JsonNode;
  * random, recording every acknowledgement (id → log index) and every write a node answered
  * {@code replication_timeout} for (durable there, not acknowledged: it must not be lost either).
  * Two acknowledgements of one index for different ids are recorded as conflicts.
+ *
+ * <p>The writers share a rate: a cluster packed onto one small machine (the tests run 3 to 5 nodes
+ * on 2 cores) and kept saturated leaves a restarting node a sliver of the CPU, so it took minutes
+ * to start, where on a machine of its own it takes seconds. Concurrency is what these tests need
+ * (several writes in flight when a node dies), not saturation.
  */
 final class WriteLoad implements AutoCloseable {
 
@@ -37,25 +42,37 @@ final class WriteLoad implements AutoCloseable {
     /** A node the writers leave out, as a load balancer whose health checks fail drains it; -1 none. */
     private volatile int avoided = -1;
 
-    private WriteLoad(LocalCluster cluster, int count) {
+    /** Between two writes of one writer: {@code count} writers share the rate. */
+    private final long intervalNanos;
+
+    private WriteLoad(LocalCluster cluster, int count, int writesPerSecond) {
         this.cluster = cluster;
+        this.intervalNanos = TimeUnit.SECONDS.toNanos(count) / writesPerSecond;
         this.writers = Executors.newFixedThreadPool(count);
         for (int w = 0; w < count; w++) {
             int writer = w;
-            running.add(writers.submit(() -> write(writer)));
+            running.add(writers.submit(() -> write(writer, count)));
         }
     }
 
-    /** Starts {@code count} writers. */
-    static WriteLoad start(LocalCluster cluster, int count) {
-        return new WriteLoad(cluster, count);
+    /** Starts {@code count} writers sending {@code writesPerSecond} writes a second between them, at most. */
+    static WriteLoad start(LocalCluster cluster, int count, int writesPerSecond) {
+        return new WriteLoad(cluster, count, writesPerSecond);
     }
 
-    private Void write(int writer) throws InterruptedException {
+    private Void write(int writer, int count) throws InterruptedException {
         Random random = new Random(writer);
         TestHttp client = TestHttp.withKey(cluster.adminKey());
         int nodes = cluster.members().size();
+        // Each writer starts at its own phase of the interval, so their writes interleave.
+        long next = System.nanoTime() + intervalNanos * writer / count;
         for (long n = 0; writing.get(); n++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            // Behind (a slow answer): go on from now rather than burst to make up for it.
+            next = Math.max(next, System.nanoTime() - intervalNanos) + intervalNanos;
             int pick = random.nextInt(nodes);
             if (pick == avoided) {
                 pick = (pick + 1) % nodes;
@@ -81,7 +98,6 @@ final class WriteLoad implements AutoCloseable {
             } catch (IOException e) {
                 failed.incrementAndGet(); // the node it went through is down, stopped or cut off
             }
-            Thread.sleep(5);
         }
         return null;
     }

@@ -48,8 +48,8 @@ class DocsMatchCodeTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```\\s*$");
     private static final Pattern INLINE = Pattern.compile("`([^`\\n]+)`");
-    /** A Java type name: upper camel case with at least two humps (so not {@code GET} or {@code Ready}). */
-    private static final Pattern TYPE = Pattern.compile("(?<![\\w$-])([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?:\\.([A-Z][A-Za-z0-9_]*))?");
+    /** A Java type name: upper camel case with at least two humps (so not {@code GET} or {@code Ready}); not a JVM flag ({@code -XX:Name}). */
+    private static final Pattern TYPE = Pattern.compile("(?<![\\w$:-])([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?:\\.([A-Z][A-Za-z0-9_]*))?");
     /** A path at the start of a code span, after a space, quote, bracket or a URL's port. */
     private static final Pattern ENDPOINT = Pattern.compile(
             "(?:^|(?<=[\\s\"'(\\[=]|\\d))(/(?:v1|cluster|admin|actuator|metrics)(?:/[A-Za-z0-9_{}<>*.-]+)*/?)");

@@ -1,6 +1,7 @@
 package io.stemedb.node.testing;
 
 import io.stemedb.node.embedded.NodePorts;
+import io.stemedb.node.launch.NodeLaunch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +34,8 @@ public final class NodeProcess implements AutoCloseable {
 
     public static NodeProcess start(Path dataDirectory, NodePorts ports, Path log) throws IOException {
         TestKeys.provision(dataDirectory);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-jar", jar().toString(),
-                "run",
+        List<String> command = new ArrayList<>(NodeLaunch.prepare(jar()).command("-Xmx512m"));
+        command.addAll(List.of("run",
                 "--node-id", "it-node",
                 "--data-dir", dataDirectory.toString(),
                 "--api-port", Integer.toString(ports.api()),

@@ -4,6 +4,7 @@ import io.stemedb.node.tls.CertificateAuthority;
 import io.stemedb.node.tls.PemTrust;
 import io.stemedb.node.embedded.NodePorts;
 import io.stemedb.node.launch.NodeLaunch;
+import io.stemedb.node.launch.ProcessLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -300,7 +301,7 @@ public final class LocalCluster implements AutoCloseable {
             report.append("api ").append(healthAnswer(member.apiUrl()))
                     .append("; gateway ").append(healthAnswer(member.gatewayUrl()))
                     .append("; last lines of ").append(member.log()).append(":");
-            for (String line : lastLines(member.log(), 8)) {
+            for (String line : ProcessLogs.lastLines(member.log(), 8)) {
                 report.append("\n    ").append(line.length() > 300 ? line.substring(0, 300) + "..." : line);
             }
         }
@@ -318,15 +319,6 @@ public final class LocalCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
-        }
-    }
-
-    private static List<String> lastLines(Path log, int count) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return lines.subList(Math.max(0, lines.size() - count), lines.size());
-        } catch (IOException | UncheckedIOException e) {
-            return List.of("(cannot read it: " + e + ")");
         }
     }
 

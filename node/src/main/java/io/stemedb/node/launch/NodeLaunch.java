@@ -1,7 +1,7 @@
 package io.stemedb.node.launch;
 
+import io.stemedb.wal.journal.SegmentCopy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,12 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +115,7 @@ public final class NodeLaunch {
                 thin = source;
                 directory = source.getParent();
                 if (!Files.exists(directory.resolve(STAMP))) {
-                    jarStamp = "-" + Long.toHexString(Files.size(source) * 31 + Files.getLastModifiedTime(source).toMillis());
+                    jarStamp = "-" + Integer.toHexString(stampOf(source).hashCode());
                 }
             }
             // An archive fits one JDK build: named by it.
@@ -145,16 +143,16 @@ public final class NodeLaunch {
 
     /** The extracted application jar, extracted again when {@code source} changed since. */
     private static Path extracted(Path source, Path directory) throws IOException, InterruptedException {
-        String stamp = Files.size(source) + " " + Files.getLastModifiedTime(source).toMillis() + "\n";
+        String stamp = stampOf(source);
         Path stampFile = directory.resolve(STAMP);
         Path thin = directory.resolve(source.getFileName());
         if (Files.isRegularFile(thin) && Files.exists(stampFile)
                 && stamp.equals(Files.readString(stampFile, StandardCharsets.UTF_8))) {
             return thin;
         }
-        deleteTree(directory);
+        SegmentCopy.deleteRecursively(directory);
         Path staging = source.resolveSibling(stem(source) + "-launch.staging");
-        deleteTree(staging);
+        SegmentCopy.deleteRecursively(staging);
         Process extract = new ProcessBuilder(javaOfThisJvm().toString(), "-Djarmode=tools", "-jar", source.toString(),
                 "extract", "--destination", staging.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -174,8 +172,8 @@ public final class NodeLaunch {
         Files.deleteIfExists(partial);
         int[] tcp = freeTcpPorts(4);
         int swim = freeUdpPort();
-        List<String> command = new ArrayList<>(List.of(javaOfThisJvm().toString(), "-Xlog:cds=off",
-                "-XX:ArchiveClassesAtExit=" + partial, "-Xmx512m", "-jar", jar.toString(), "run",
+        List<String> command = plain(jar).command("-Xlog:cds=off", "-XX:ArchiveClassesAtExit=" + partial, "-Xmx512m");
+        command.addAll(List.of("run",
                 "--node-id", "class-data-training", "--bind", "127.0.0.1", "--data-dir", data.resolve("node").toString(),
                 "--api-port", Integer.toString(tcp[0]), "--gateway-port", Integer.toString(tcp[1]),
                 "--rpc-port", Integer.toString(tcp[2]), "--wal-port", Integer.toString(tcp[3]),
@@ -186,13 +184,15 @@ public final class NodeLaunch {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
         try {
             if (!awaitHealthy(node, "http://127.0.0.1:" + tcp[1] + "/v1/health")) {
-                log.warn("the class-data training node did not become healthy; its output: {}", tail(output));
+                log.warn("the class-data training node did not become healthy; its output: {}",
+                        String.join("\n", ProcessLogs.lastLines(output, 20)));
                 return false;
             }
             node.destroy(); // SIGTERM: the archive is written as the JVM exits
             if (!node.waitFor(TRAINING_EXIT.toSeconds(), TimeUnit.SECONDS) || !Files.isRegularFile(partial)
                     || Files.size(partial) == 0) {
-                log.warn("the class-data training node left no archive; its output: {}", tail(output));
+                log.warn("the class-data training node left no archive; its output: {}",
+                        String.join("\n", ProcessLogs.lastLines(output, 20)));
                 return false;
             }
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
@@ -203,7 +203,7 @@ public final class NodeLaunch {
             node.destroyForcibly();
             node.waitFor(30, TimeUnit.SECONDS);
             Files.deleteIfExists(partial);
-            deleteTree(data);
+            SegmentCopy.deleteRecursively(data);
         }
     }
 
@@ -248,13 +248,9 @@ public final class NodeLaunch {
         }
     }
 
-    private static String tail(Path output) {
-        try {
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e + ")";
-        }
+    /** What identifies a build of the jar: its size and modification time (ms), as bin/stemedb compares it. */
+    private static String stampOf(Path jar) throws IOException {
+        return Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() + "\n";
     }
 
     private static Path javaOfThisJvm() {
@@ -264,16 +260,5 @@ public final class NodeLaunch {
     private static String stem(Path jar) {
         String name = jar.getFileName().toString();
         return name.endsWith(".jar") ? name.substring(0, name.length() - 4) : name;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -111,6 +111,7 @@ public final class ChronicleJournal implements AutoCloseable {
             ChronicleJournal journal = new ChronicleJournal(directory, lockChannel, lock, options, time, events);
             try {
                 UnstartedSegment.removeFrom(directory);
+                UnfinishedMetadata.removeFrom(directory);
                 journal.queue.open();
                 journal.recovery.recoverAtOpen();
             } catch (RuntimeException | IOException e) {

@@ -51,7 +51,8 @@ final class UnstartedSegment {
     /** Chronicle's header bit for a header whose content is still being written ({@code Wires.NOT_COMPLETE}). */
     static final int NOT_COMPLETE = 0x8000_0000;
 
-    private static boolean neverStarted(Path segment) throws IOException {
+    /** Whether {@code file} is all zeros at its start or its first header is not complete (see above). */
+    static boolean neverStarted(Path segment) throws IOException {
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
             ByteBuffer start = ByteBuffer.allocate((int) Math.min(CHECKED_BYTES, channel.size()))
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -143,6 +143,18 @@ class KillDuringTruncationsIT {
     }
 
     private NavigableMap<Long, String> readJournal(int iteration) {
+        try {
+            return readJournalOnce(iteration);
+        } catch (RuntimeException e) {
+            // Seen twice in full builds, never alone: Chronicle timing out on the lock of its table
+            // store. Say who holds which lock on this directory's files, so the next one says why.
+            System.err.println("iteration " + iteration + ": opening the journal failed (" + e + "); this is pid "
+                    + ProcessHandle.current().pid() + "; locks on its files:\n" + KilledProcess.locksOn(dir));
+            throw e;
+        }
+    }
+
+    private NavigableMap<Long, String> readJournalOnce(int iteration) {
         NavigableMap<Long, String> found = new TreeMap<>();
         try (ChronicleJournal journal = ChronicleJournal.open(dir,
                 new JournalOptions(RollCycles.FAST_DAILY, true, ReplicaWriterMain.MAX_SEGMENT_BYTES, 2), new JournalEvents() {

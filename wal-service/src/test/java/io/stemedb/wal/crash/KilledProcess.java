@@ -96,6 +96,36 @@ final class KilledProcess {
         }
     }
 
+    /**
+     * The lines of {@code /proc/locks} on the files directly in {@code directory}, each with the
+     * file's name, or why they could not be read.
+     */
+    static String locksOn(Path directory) {
+        try (var files = Files.list(directory)) {
+            java.util.Map<Long, String> namesByInode = new java.util.HashMap<>();
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Object inode = Files.getAttribute(file, "unix:ino");
+                namesByInode.put(((Number) inode).longValue(), file.getFileName().toString());
+            }
+            StringBuilder found = new StringBuilder();
+            for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+                // "1: POSIX  ADVISORY  WRITE 12345 08:01:1234567 0 EOF": the sixth field is major:minor:inode.
+                String[] fields = line.trim().split("\\s+");
+                int device = line.contains("->") ? 6 : 5;
+                if (fields.length > device) {
+                    String[] id = fields[device].split(":");
+                    String name = namesByInode.get(Long.parseLong(id[id.length - 1]));
+                    if (name != null) {
+                        found.append(line).append("  (").append(name).append(")\n");
+                    }
+                }
+            }
+            return found.isEmpty() ? "(none)" : found.toString();
+        } catch (IOException | RuntimeException e) {
+            return "(could not read them: " + e + ")";
+        }
+    }
+
     /** SIGKILL, then every line it printed before it died. */
     List<String> kill() throws InterruptedException, IOException {
         process.destroyForcibly();

@@ -22,6 +22,7 @@ public final class CommitWatch implements AutoCloseable {
 
     private static final long RECONNECT_MS = 200;
 
+    private final ManagedChannel channel;
     private final ConsensusControlGrpc.ConsensusControlStub stub;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -34,10 +35,23 @@ public final class CommitWatch implements AutoCloseable {
     private volatile boolean closed;
 
     public CommitWatch(ManagedChannel channel) {
+        this.channel = channel;
         this.stub = ConsensusControlGrpc.newStub(channel);
     }
 
     public void start() {
+        watch();
+    }
+
+    /**
+     * Tries again now, not when the channel's own backoff says: after failed connects gRPC waits
+     * 1 s, then 1.6 times longer each time, so a service that comes up a few seconds after this
+     * one (the embedded node starts the api before the replication and membership services) was
+     * seen up to ~4 s late, and the node's health with it. The service is this node's own, so a
+     * connect every retry interval costs nothing.
+     */
+    private void reconnect() {
+        channel.resetConnectBackoff();
         watch();
     }
 
@@ -71,7 +85,7 @@ public final class CommitWatch implements AutoCloseable {
         publish(new CommitState(last.commitIndex(), last.term(), last.role(), last.primaryId(), last.primaryApi(), false,
                 last.lagging(), last.termStartIndex(), false));
         if (!closed) {
-            reconnects.schedule(this::watch, RECONNECT_MS, TimeUnit.MILLISECONDS);
+            reconnects.schedule(this::reconnect, RECONNECT_MS, TimeUnit.MILLISECONDS);
         }
     }
 

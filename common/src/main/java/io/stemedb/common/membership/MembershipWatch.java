@@ -23,6 +23,7 @@ public final class MembershipWatch implements AutoCloseable {
 
     private static final long RECONNECT_MS = 500;
 
+    private final ManagedChannel channel;
     private final MembershipGrpc.MembershipStub stub;
     private final List<Consumer<MemberList>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -35,6 +36,7 @@ public final class MembershipWatch implements AutoCloseable {
     private volatile boolean closed;
 
     public MembershipWatch(ManagedChannel channel) {
+        this.channel = channel;
         this.stub = MembershipGrpc.newStub(channel);
     }
 
@@ -44,6 +46,12 @@ public final class MembershipWatch implements AutoCloseable {
     }
 
     public void start() {
+        watch();
+    }
+
+    /** Tries again now, not when the channel's backoff says (why: {@code CommitWatch#reconnect}). */
+    private void reconnect() {
+        channel.resetConnectBackoff();
         watch();
     }
 
@@ -75,7 +83,7 @@ public final class MembershipWatch implements AutoCloseable {
         connected = false;
         latest = MemberList.getDefaultInstance();
         if (!closed) {
-            reconnects.schedule(this::watch, RECONNECT_MS, TimeUnit.MILLISECONDS);
+            reconnects.schedule(this::reconnect, RECONNECT_MS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -237,19 +237,24 @@ public final class ConsensusRuntime implements AutoCloseable {
         TermRuns runs = state.getFirstIndex() > 1 ? new TermRuns(state.getFirstIndex() - 1, 0) : new TermRuns();
         TreeMap<Long, ClusterConfiguration> configurations = new TreeMap<>();
         long from = state.getFirstIndex() == 0 ? 1 : state.getFirstIndex();
-        while (from <= state.getLastDurableIndex()) {
-            List<Entry> batch = journal.read(from, 4096);
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (Entry entry : batch) {
-                runs.append(entry.index(), entry.term());
-                if (entry.kind() == EntryKind.CONFIGURATION) {
-                    configurations.put(entry.index(), entry.configuration());
+        // Headers only: a journal of a million records would otherwise cross in full (seconds of
+        // a start's CPU) for its terms and its few configuration entries. The cache fills with
+        // what is written from now on; older entries are read from the journal when a replica needs them.
+        List<Long> configurationIndexes = new ArrayList<>();
+        if (from <= state.getLastDurableIndex()) {
+            journal.readHeaders(from, (index, term, configuration) -> {
+                runs.append(index, term);
+                if (configuration) {
+                    configurationIndexes.add(index);
                 }
+            });
+        }
+        for (long index : configurationIndexes) {
+            List<Entry> entry = journal.read(index, 1);
+            if (entry.isEmpty() || entry.get(0).index() != index || entry.get(0).kind() != EntryKind.CONFIGURATION) {
+                throw new IllegalStateException("configuration entry " + index + " is no longer in the journal");
             }
-            cache.add(batch);
-            from = batch.get(batch.size() - 1).index() + 1;
+            configurations.put(index, entry.get(0).configuration());
         }
         log.info("consensus of {} starts at term {} (voted for {}), log {}..{}, configuration {}", nodeId,
                 hardState.term(), hardState.votedFor(), runs.firstIndex(), runs.lastIndex(),

@@ -138,6 +138,35 @@ public class JournalPort {
         return entries;
     }
 
+    /** What the consensus needs of an entry to recover: where it is, its term, and whether it is a configuration. */
+    public interface HeaderConsumer {
+        void accept(long index, long term, boolean configuration);
+    }
+
+    /**
+     * Every durable entry from {@code fromIndex} on, in order, without its payload: one stream of
+     * headers, so that recovering the terms of a long journal does not carry every record across.
+     */
+    public void readHeaders(long fromIndex, HeaderConsumer each) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        try {
+            context.run(() -> {
+                Iterator<WalEntryBatch> batches = call().read(ReadRequest.newBuilder().setFromIndex(fromIndex)
+                        .setFollow(false).setHeadersOnly(true).setMaxBatchEntries(HEADER_BATCH_ENTRIES).build());
+                while (batches.hasNext()) {
+                    for (WalEntry entry : batches.next().getEntriesList()) {
+                        each.accept(entry.getIndex(), entry.getTerm(),
+                                entry.getTypeValue() == EntryType.ENTRY_TYPE_CONFIGURATION_VALUE);
+                    }
+                }
+            });
+        } finally {
+            context.cancel(null);
+        }
+    }
+
+    private static final int HEADER_BATCH_ENTRIES = 4096;
+
     /**
      * Follows the journal's durable entries from {@code fromIndex}; {@code onEntries} and
      * {@code onEnd} (with the error, or null) run on a gRPC thread. Cancel the returned context to stop.

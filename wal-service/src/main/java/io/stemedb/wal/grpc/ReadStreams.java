@@ -3,6 +3,8 @@ package io.stemedb.wal.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.stemedb.proto.wal.ReadRequest;
+import io.stemedb.proto.wal.WalEntry;
 import io.stemedb.proto.wal.WalEntryBatch;
 import io.stemedb.wal.config.WalProperties;
 import io.stemedb.wal.journal.ChronicleJournal;
@@ -63,9 +65,9 @@ public class ReadStreams implements SmartLifecycle {
         }
     }
 
-    void start(long fromIndex, boolean follow, int maxBatchEntries, boolean committedOnly,
-            StreamObserver<WalEntryBatch> observer) {
+    void start(ReadRequest request, StreamObserver<WalEntryBatch> observer) {
         ServerCallStreamObserver<WalEntryBatch> stream = (ServerCallStreamObserver<WalEntryBatch>) observer;
+        int maxBatchEntries = request.getMaxBatchEntries();
         int batchLimit = maxBatchEntries <= 0 ? DEFAULT_BATCH_ENTRIES : Math.min(maxBatchEntries, MAX_BATCH_ENTRIES);
         if (!running) {
             stream.onError(Status.UNAVAILABLE.withDescription("wal-service is not serving reads").asRuntimeException());
@@ -76,7 +78,8 @@ public class ReadStreams implements SmartLifecycle {
                     .withDescription("too many read streams (stemedb.wal.read.max-streams)").asRuntimeException());
             return;
         }
-        Session session = new Session(fromIndex, follow, committedOnly, batchLimit, stream);
+        Session session = new Session(request.getFromIndex(), request.getFollow(), request.getCommittedOnly(),
+                request.getHeadersOnly(), batchLimit, stream);
         // Handlers must be installed before this call returns to gRPC.
         stream.setOnReadyHandler(session::wake);
         stream.setOnCancelHandler(session::cancel);
@@ -114,17 +117,19 @@ public class ReadStreams implements SmartLifecycle {
         private final long fromIndex;
         private final boolean follow;
         private final boolean committedOnly;
+        private final boolean headersOnly;
         private final ServerCallStreamObserver<WalEntryBatch> stream;
         private final int batchLimit;
         private volatile boolean cancelled;
         private volatile Thread thread;
 
-        Session(long fromIndex, boolean follow, boolean committedOnly, int batchLimit,
+        Session(long fromIndex, boolean follow, boolean committedOnly, boolean headersOnly, int batchLimit,
                 ServerCallStreamObserver<WalEntryBatch> stream) {
             this.batchLimit = batchLimit;
             this.fromIndex = fromIndex;
             this.follow = follow;
             this.committedOnly = committedOnly;
+            this.headersOnly = headersOnly;
             this.stream = stream;
         }
 
@@ -194,17 +199,21 @@ public class ReadStreams implements SmartLifecycle {
 
         /** The entry and whatever else is durable right now, up to the batch limits. */
         private WalEntryBatch batchFrom(JournalEntry first, JournalReader reader) {
-            WalEntryBatch.Builder batch = WalEntryBatch.newBuilder().addEntries(WalGrpcService.toProto(first));
-            long bytes = first.payload().length;
+            WalEntryBatch.Builder batch = WalEntryBatch.newBuilder().addEntries(message(first));
+            long bytes = headersOnly ? 0 : first.payload().length;
             while (batch.getEntriesCount() < batchLimit && bytes < MAX_BATCH_BYTES) {
                 JournalEntry next = reader.next();
                 if (next == null) {
                     break;
                 }
-                batch.addEntries(WalGrpcService.toProto(next));
-                bytes += next.payload().length;
+                batch.addEntries(message(next));
+                bytes += headersOnly ? 0 : next.payload().length;
             }
             return batch.build();
+        }
+
+        private WalEntry message(JournalEntry entry) {
+            return headersOnly ? WalGrpcService.headerOf(entry) : WalGrpcService.toProto(entry);
         }
 
         private void endWith(Status status) {

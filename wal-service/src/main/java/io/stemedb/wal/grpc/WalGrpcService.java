@@ -192,8 +192,7 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
 
     @Override
     public void read(ReadRequest request, StreamObserver<WalEntryBatch> response) {
-        readStreams.start(request.getFromIndex(), request.getFollow(), request.getMaxBatchEntries(),
-                request.getCommittedOnly(), response);
+        readStreams.start(request, response);
     }
 
     @Override
@@ -221,6 +220,15 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
                 .setTerm(entry.term())
                 .setTypeValue(entry.type())
                 .setPayload(ByteString.copyFrom(entry.payload()))
+                .build();
+    }
+
+    /** The entry's index, term and type, its payload left empty ({@code ReadRequest.headers_only}). */
+    static WalEntry headerOf(JournalEntry entry) {
+        return WalEntry.newBuilder()
+                .setIndex(entry.index())
+                .setTerm(entry.term())
+                .setTypeValue(entry.type())
                 .build();
     }
 

@@ -196,6 +196,27 @@ class WalGrpcServiceTest {
         }
     }
 
+    @Test
+    void aHeadersOnlyReadGivesEveryEntrysIndexTermAndTypeWithoutItsPayload() throws Exception {
+        try (WalOnAPort wal = new WalOnAPort(dir)) {
+            WalGrpc.WalBlockingStub stub = wal.blocking();
+            for (int i = 1; i <= 5_000; i++) {
+                append(stub, 1, "a payload that is not sent " + i);
+            }
+            List<WalEntry> headers = readAll(stub, ReadRequest.newBuilder().setFromIndex(2).setHeadersOnly(true)
+                    .setMaxBatchEntries(4096).build());
+            assertThat(headers).extracting(WalEntry::getIndex).containsExactlyElementsOf(range(2, 5_000));
+            assertThat(headers).allSatisfy(entry -> {
+                assertThat(entry.getTerm()).isEqualTo(1);
+                assertThat(entry.getType()).isEqualTo(EntryType.ENTRY_TYPE_ASSERTION);
+                assertThat(entry.getPayload().isEmpty()).isTrue();
+            });
+            List<WalEntry> whole = readAll(stub, ReadRequest.newBuilder().setFromIndex(4_999).build());
+            assertThat(whole.get(0).getPayload().toStringUtf8()).as("a plain read still has them")
+                    .isEqualTo("a payload that is not sent 4999");
+        }
+    }
+
     private static StreamRecorder follow(WalOnAPort wal, long from, boolean committedOnly) {
         StreamRecorder recorder = new StreamRecorder();
         wal.async().read(ReadRequest.newBuilder().setFromIndex(from).setFollow(true).setCommittedOnly(committedOnly).build(),

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.common.model.Assertion;
+import io.stemedb.common.model.AssertionContent;
 import io.stemedb.common.model.Epoch;
 import io.stemedb.common.model.LogRecord;
 import io.stemedb.common.model.Retraction;
@@ -37,12 +38,15 @@ import java.util.stream.Stream;
 public class AssertionIndex {
 
     private final NavigableMap<String, ConceptAssertions> concepts = new ConcurrentSkipListMap<>();
-    private final Map<String, AssertionState> assertionsById = new ConcurrentHashMap<>();
+    /** Replaced only while empty ({@link #expect}). */
+    private volatile Map<String, AssertionState> assertionsById = new ConcurrentHashMap<>();
     private final Set<String> otherRecordIds = ConcurrentHashMap.newKeySet();
     private final AppendOnlyList<LogRecord> records = new AppendOnlyList<>();
     private final AppendOnlyList<Epoch> epochs = new AppendOnlyList<>();
     /** Writer only: votes and retractions that arrived before their assertion. */
     private final Map<String, List<LogRecord>> waiting = new HashMap<>();
+    /** Writer only. */
+    private final SharedValues shared = new SharedValues();
     private final ReentrantLock progressLock = new ReentrantLock();
     private final Condition progressed = progressLock.newCondition();
     private final Counter indexed;
@@ -67,8 +71,16 @@ public class AssertionIndex {
     }
 
     /** Applies one record at its log index. Writer thread only; indexes must ascend. */
-    public ApplyOutcome apply(LogRecord record) {
-        ApplyOutcome outcome = place(record);
+    public ApplyOutcome apply(LogRecord arrived) {
+        LogRecord record = arrived;
+        ApplyOutcome outcome;
+        if (arrived instanceof Assertion assertion) {
+            AssertionState placed = placeAssertion(assertion);
+            outcome = placed == null ? ApplyOutcome.DUPLICATE : ApplyOutcome.APPLIED;
+            record = placed == null ? arrived : placed.assertion();
+        } else {
+            outcome = place(arrived);
+        }
         if (outcome == ApplyOutcome.DUPLICATE) {
             duplicates.increment();
         } else {
@@ -82,9 +94,7 @@ public class AssertionIndex {
     }
 
     private ApplyOutcome place(LogRecord record) {
-        if (record instanceof Assertion assertion) {
-            return placeAssertion(assertion);
-        } else if (record instanceof Retraction retraction) {
+        if (record instanceof Retraction retraction) {
             if (!otherRecordIds.add(retraction.id())) {
                 return ApplyOutcome.DUPLICATE;
             }
@@ -103,21 +113,46 @@ public class AssertionIndex {
         return ApplyOutcome.APPLIED;
     }
 
-    private ApplyOutcome placeAssertion(Assertion assertion) {
-        if (assertionsById.containsKey(assertion.id())) {
-            return ApplyOutcome.DUPLICATE;
+    /**
+     * Places a new assertion as the index keeps it — its concept path and predicate the instances
+     * the index holds as keys, its agent and confidence shared ones (each record arrives with
+     * strings of its own, decoded from the journal, and they are most of an assertion's heap) —
+     * and returns its state; null if the index already has it. One lookup per map: this is most of
+     * a snapshot load's time.
+     */
+    private AssertionState placeAssertion(Assertion arrived) {
+        AssertionContent content = arrived.content();
+        // A duplicate has the same content, so its concept and predicate exist: nothing new is
+        // made for one.
+        ConceptAssertions concept = concepts.computeIfAbsent(content.conceptPath(), ConceptAssertions::new);
+        PredicateAssertions predicate = concept.predicateFor(content.predicate());
+        Assertion assertion = new Assertion(arrived.id(), new AssertionContent(concept.path(), predicate.predicate(),
+                content.valueJson(), shared.share(content.agentId()), shared.share(content.confidence())),
+                arrived.hlc(), arrived.term(), arrived.index());
+        AssertionState state = new AssertionState(assertion, shared.confidence(content.confidence()));
+        if (assertionsById.putIfAbsent(assertion.id(), state) != null) {
+            return null;
         }
-        AssertionState state = new AssertionState(assertion);
-        ConceptAssertions concept = concepts.computeIfAbsent(assertion.conceptPath(), ConceptAssertions::new);
-        concept.add(state);
-        assertionsById.put(assertion.id(), state);
+        predicate.add(state);
+        concept.addToHistory(assertion);
         assertionCount++;
         indexed.increment();
         List<LogRecord> early = waiting.remove(assertion.id());
         if (early != null) {
             early.forEach(record -> attachTo(state, record));
         }
-        return ApplyOutcome.APPLIED;
+        return state;
+    }
+
+    /**
+     * Sizes the index for about {@code records} records before a load into the empty index (a
+     * snapshot's count), so that its map by id is not rehashed a dozen times on the way to a
+     * million. Writer thread only; does nothing once the index holds an assertion.
+     */
+    public void expect(long records) {
+        if (assertionCount == 0 && records > 0) {
+            assertionsById = new ConcurrentHashMap<>((int) Math.min(records, 1 << 28), 0.75f, 1);
+        }
     }
 
     private ApplyOutcome attach(LogRecord record, String assertionId) {

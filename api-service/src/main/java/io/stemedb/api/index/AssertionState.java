@@ -30,9 +30,9 @@ public final class AssertionState {
     /** Each agent's latest vote (as applied so far), to tell an unchanged vote from a new one. */
     private volatile Map<String, Vote> latestVoteByAgent;
 
-    AssertionState(Assertion assertion) {
+    AssertionState(Assertion assertion, BigDecimal confidence) {
         this.assertion = assertion;
-        this.confidence = new BigDecimal(assertion.content().confidence());
+        this.confidence = confidence;
     }
 
     public Assertion assertion() {

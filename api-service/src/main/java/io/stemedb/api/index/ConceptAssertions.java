@@ -20,13 +20,12 @@ public final class ConceptAssertions {
         return path;
     }
 
-    /** Writer thread only. */
-    void add(AssertionState state) {
-        byPredicate.computeIfAbsent(state.assertion().predicate(), predicate -> new PredicateAssertions()).add(state);
-        history.add(state.assertion());
+    /** Writer thread only: the entry of {@code predicate}, made (empty) if there is none yet. */
+    PredicateAssertions predicateFor(String predicate) {
+        return byPredicate.computeIfAbsent(predicate, PredicateAssertions::new);
     }
 
-    /** Writer thread only: a retraction of one of this concept's assertions, for the history lens. */
+    /** Writer thread only: an assertion about this concept, or a retraction of one, for the history lens. */
     void addToHistory(LogRecord record) {
         history.add(record);
     }

@@ -57,7 +57,7 @@ public class IndexSnapshots {
         for (Path file : snapshotsNewestFirst()) {
             long started = System.nanoTime();
             try {
-                long covered = SnapshotFile.read(file, index::apply);
+                long covered = SnapshotFile.read(file, index::expect, index::apply);
                 index.advanceTo(covered);
                 loadedIndex = covered;
                 lastSnapshotIndex = covered;

@@ -53,8 +53,55 @@ class IndexSnapshotsTest {
         assertThat(fallback.records()).hasSize(3);
     }
 
+    @Test
+    void aSnapshotOfManyChunksRestoresEveryRecordInOrder() throws Exception {
+        AssertionIndex source = new AssertionIndex(new SimpleMeterRegistry());
+        for (long at = 1; at <= 20_000; at++) {
+            assertion(source, at, "v" + at, "c" + (at % 37), "p" + (at % 11), "agent-" + (at % 3));
+        }
+        new IndexSnapshots(dir, source, new SimpleMeterRegistry()).write();
+
+        AssertionIndex restored = new AssertionIndex(new SimpleMeterRegistry());
+        assertThat(new IndexSnapshots(dir, restored, new SimpleMeterRegistry()).loadNewest()).isEqualTo(20_000);
+        assertThat(restored.records()).isEqualTo(source.records());
+        assertThat(restored.assertionCount()).isEqualTo(20_000);
+        assertThat(restored.concept("c5").predicate("p5").all()).hasSize(source.concept("c5").predicate("p5").all().size());
+    }
+
+    @Test
+    void anApplyThatFailsHalfWayStopsTheLoadAndItsDecoder() throws Exception {
+        AssertionIndex source = new AssertionIndex(new SimpleMeterRegistry());
+        for (long at = 1; at <= 50_000; at++) {
+            assertion(source, at, "v" + at, "c", "p" + at, "agent");
+        }
+        Path file = SnapshotFile.write(dir, 50_000, source.records());
+        java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotFile.read(file, record -> {
+            if (applied.incrementAndGet() == 5_000) {
+                throw new IllegalStateException("index refused");
+            }
+        })).hasMessage("index refused");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (decoderThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(decoderThreads()).as("the decoding thread ends with the load").isZero();
+        assertThat(applied.get()).isEqualTo(5_000);
+    }
+
+    private static long decoderThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("index-snapshot-decoder")).count();
+    }
+
     private static Assertion assertion(AssertionIndex index, long at, String value) {
-        AssertionContent content = new AssertionContent("c", "p", "\"" + value + "\"", "agent", "1");
+        return assertion(index, at, value, "c", "p", "agent");
+    }
+
+    private static Assertion assertion(AssertionIndex index, long at, String value, String concept, String predicate,
+            String agent) {
+        AssertionContent content = new AssertionContent(concept, predicate, "\"" + value + "\"", agent, "1");
         Assertion assertion = new Assertion(ContentHash.of(content), content, at * 10, 1, at);
         index.apply(assertion);
         return assertion;

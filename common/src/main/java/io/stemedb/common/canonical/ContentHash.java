@@ -1,7 +1,7 @@
 package io.stemedb.common.canonical;
 
 import io.stemedb.common.model.AssertionContent;
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,23 +53,19 @@ public final class ContentHash {
     }
 
     private static byte[] encode(String domain, String... fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(domain.getBytes(StandardCharsets.US_ASCII));
-        out.write(0);
-        for (String field : fields) {
-            writeField(out, field);
+        // Sized once and filled in place: this runs for every assertion of every write.
+        byte[][] encoded = new byte[fields.length][];
+        int size = domain.length() + 1;
+        for (int i = 0; i < fields.length; i++) {
+            encoded[i] = fields[i].getBytes(StandardCharsets.UTF_8);
+            size += Integer.BYTES + encoded[i].length;
         }
-        return out.toByteArray();
-    }
-
-    private static void writeField(ByteArrayOutputStream out, String field) {
-        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-        int length = bytes.length;
-        out.write(length >>> 24);
-        out.write(length >>> 16);
-        out.write(length >>> 8);
-        out.write(length);
-        out.writeBytes(bytes);
+        ByteBuffer out = ByteBuffer.allocate(size); // big-endian lengths
+        out.put(domain.getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        for (byte[] field : encoded) {
+            out.putInt(field.length).put(field);
+        }
+        return out.array();
     }
 
     private static MessageDigest sha256() {

@@ -15,9 +15,18 @@ public final class JsonFields {
 
     /** Adds an error for every member of {@code body} not in {@code known}, in name order. */
     public static void rejectUnknown(JsonNode body, Set<String> known, List<FieldError> errors) {
-        Set<String> allowed = new TreeSet<>(known);
-        for (String name : new TreeSet<>(body.propertyNames())) {
+        TreeSet<String> unknown = null;
+        for (String name : body.propertyNames()) {
             if (!known.contains(name)) {
+                if (unknown == null) {
+                    unknown = new TreeSet<>();
+                }
+                unknown.add(name);
+            }
+        }
+        if (unknown != null) {
+            Set<String> allowed = new TreeSet<>(known);
+            for (String name : unknown) {
                 errors.add(new FieldError(name, "unknown field; allowed fields are " + allowed));
             }
         }

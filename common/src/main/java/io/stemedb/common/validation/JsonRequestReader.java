@@ -79,29 +79,38 @@ public final class JsonRequestReader {
     }
 
     private static void rejectLoneSurrogates(JsonNode root) {
-        // Iterative, so a deep (but allowed) document cannot exhaust the stack here.
-        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
-        pending.push(Map.entry("", root));
+        // Iterative, so a deep (but allowed) document cannot exhaust the stack here. A node's JSON
+        // pointer is only spelled out for a container (its members need it) or a failure: a batch
+        // of a thousand assertions would otherwise build ten thousand pointer strings to no end.
+        Deque<Located> pending = new ArrayDeque<>();
+        pending.push(new Located(null, "", root));
         while (!pending.isEmpty()) {
-            Map.Entry<String, JsonNode> next = pending.pop();
-            String pointer = next.getKey();
-            JsonNode node = next.getValue();
+            Located next = pending.pop();
+            JsonNode node = next.node();
             if (node.isString() && hasLoneSurrogate(node.stringValue())) {
-                throw loneSurrogate(pointer);
+                throw loneSurrogate(next.pointer());
             }
             if (node.isObject()) {
+                String pointer = next.pointer();
                 for (Map.Entry<String, JsonNode> member : node.properties()) {
-                    String memberPointer = pointer + "/" + member.getKey();
                     if (hasLoneSurrogate(member.getKey())) {
                         throw loneSurrogate(pointer);
                     }
-                    pending.push(Map.entry(memberPointer, member.getValue()));
+                    pending.push(new Located(pointer, member.getKey(), member.getValue()));
                 }
             } else if (node.isArray()) {
+                String pointer = next.pointer();
                 for (int i = 0; i < node.size(); i++) {
-                    pending.push(Map.entry(pointer + "/" + i, node.get(i)));
+                    pending.push(new Located(pointer, Integer.toString(i), node.get(i)));
                 }
             }
+        }
+    }
+
+    /** A node and where it is: its parent's JSON pointer (null for the root) and its key in it. */
+    private record Located(String parent, String key, JsonNode node) {
+        String pointer() {
+            return parent == null ? key : parent + "/" + key;
         }
     }
 

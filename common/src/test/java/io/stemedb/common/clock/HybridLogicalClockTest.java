@@ -94,6 +94,25 @@ class HybridLogicalClockTest {
     }
 
     @Test
+    void textFormIsExactlyTheInstantsOwnText() {
+        java.util.Random random = new java.util.Random(20261202L);
+        long[] edges = {0, HlcTimestamp.pack(0, 1), HlcTimestamp.pack(1_000, 0), HlcTimestamp.pack(1_001, 0),
+                HlcTimestamp.pack(1_700_000_000_000L, 1_000), HlcTimestamp.pack(1_700_000_000_123L, 65_535),
+                HlcTimestamp.pack(1_700_000_000_000L, 0), HlcTimestamp.pack(951_782_400_000L, 7), // 2000-02-29
+                HlcTimestamp.pack((1L << 47) - 1, 65_535),
+                -1L}; // not a timestamp this clock makes (year 10889), but one a packed long can hold
+        for (long packed : edges) {
+            assertThat(HlcTimestamp.format(packed)).isEqualTo(HlcTimestamp.toInstant(packed).toString());
+        }
+        for (int i = 0; i < 200_000; i++) {
+            long millis = i % 2 == 0 ? (random.nextLong() >>> 17) : 1_600_000_000_000L + random.nextInt(Integer.MAX_VALUE);
+            int logical = i % 3 == 0 ? 0 : random.nextInt(65_536);
+            long packed = HlcTimestamp.pack(millis, logical);
+            assertThat(HlcTimestamp.format(packed)).isEqualTo(HlcTimestamp.toInstant(packed).toString());
+        }
+    }
+
+    @Test
     void textFormSortsLikeThePackedForm() {
         Set<String> texts = new HashSet<>();
         List<Long> packed = List.of(HlcTimestamp.pack(NOW, 0), HlcTimestamp.pack(NOW, 9), HlcTimestamp.pack(NOW, 10),

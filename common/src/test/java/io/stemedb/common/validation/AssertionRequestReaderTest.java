@@ -118,6 +118,8 @@ class AssertionRequestReaderTest {
     @Test
     void loneSurrogatesAreRejectedInValuesAndKeys() {
         assertRejected(() -> read(valueBody("\"\\ud800\"")), "$", "lone UTF-16 surrogate");
+        // The answer says where: the JSON pointer of the string.
+        assertRejected(() -> read(valueBody("{\"a\": [\"x\", {\"b\": \"\\ud800\"}]}")), "$", "/value/a/1/b");
         // In a key Jackson already refuses it, with its own wording.
         assertRejected(() -> read(valueBody("{\"\\udc00x\": 1}")), "$", "surrogate");
         assertThat(read(valueBody("\"\\ud83d\\ude00\"")).valueJson()).isEqualTo("\"\ud83d\ude00\"");

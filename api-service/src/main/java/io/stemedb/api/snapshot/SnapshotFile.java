@@ -95,15 +95,11 @@ final class SnapshotFile {
      * Reads a snapshot, handing each record to {@code apply} in order, and returns the index it
      * covers. Records are decoded on a thread of their own, a chunk ahead of {@code apply}: at
      * start the index's inserts and the decoding are about equal halves of a record's cost, and the
-     * second core is otherwise mostly idle then.
+     * second core is otherwise mostly idle then. {@code expect} is told first how many records
+     * follow.
      *
      * @throws IOException if the file is not a complete, intact version-1 snapshot
      */
-    static long read(Path file, Consumer<LogRecord> apply) throws IOException {
-        return read(file, count -> { }, apply);
-    }
-
-    /** As {@link #read(Path, Consumer)}, first telling {@code expect} how many records follow. */
     static long read(Path file, LongConsumer expect, Consumer<LogRecord> apply) throws IOException {
         // Check the whole file first: a damaged snapshot must not put half a state into the index.
         verifyChecksum(file);

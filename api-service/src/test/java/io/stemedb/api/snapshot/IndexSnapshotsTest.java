@@ -77,7 +77,7 @@ class IndexSnapshotsTest {
         Path file = SnapshotFile.write(dir, 50_000, source.records());
         java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotFile.read(file, record -> {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SnapshotFile.read(file, count -> { }, record -> {
             if (applied.incrementAndGet() == 5_000) {
                 throw new IllegalStateException("index refused");
             }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -119,22 +120,14 @@ public class JournalPort {
     /** Durable entries from {@code fromIndex}, at most {@code max}, without following. */
     public List<Entry> read(long fromIndex, int max) {
         List<Entry> entries = new ArrayList<>();
-        Context.CancellableContext context = Context.current().withCancellation();
-        try {
-            context.run(() -> {
-                Iterator<WalEntryBatch> batches = call().read(ReadRequest.newBuilder().setFromIndex(fromIndex)
-                        .setFollow(false).setMaxBatchEntries(Math.min(max, 512)).build());
-                while (batches.hasNext() && entries.size() < max) {
-                    for (WalEntry entry : batches.next().getEntriesList()) {
+        readBatches(ReadRequest.newBuilder().setFromIndex(fromIndex).setFollow(false)
+                .setMaxBatchEntries(Math.min(max, 512)).build(), () -> entries.size() < max, batch -> {
+                    for (WalEntry entry : batch.getEntriesList()) {
                         if (entries.size() < max) {
                             entries.add(JournalEntries.fromJournal(entry));
                         }
                     }
-                }
-            });
-        } finally {
-            context.cancel(null); // stop the server streaming what is no longer wanted
-        }
+                });
         return entries;
     }
 
@@ -148,20 +141,27 @@ public class JournalPort {
      * headers, so that recovering the terms of a long journal does not carry every record across.
      */
     public void readHeaders(long fromIndex, HeaderConsumer each) {
-        Context.CancellableContext context = Context.current().withCancellation();
-        try {
-            context.run(() -> {
-                Iterator<WalEntryBatch> batches = call().read(ReadRequest.newBuilder().setFromIndex(fromIndex)
-                        .setFollow(false).setHeadersOnly(true).setMaxBatchEntries(HEADER_BATCH_ENTRIES).build());
-                while (batches.hasNext()) {
-                    for (WalEntry entry : batches.next().getEntriesList()) {
+        readBatches(ReadRequest.newBuilder().setFromIndex(fromIndex).setFollow(false).setHeadersOnly(true)
+                .setMaxBatchEntries(HEADER_BATCH_ENTRIES).build(), () -> true, batch -> {
+                    for (WalEntry entry : batch.getEntriesList()) {
                         each.accept(entry.getIndex(), entry.getTerm(),
                                 entry.getTypeValue() == EntryType.ENTRY_TYPE_CONFIGURATION_VALUE);
                     }
+                });
+    }
+
+    /** One read that does not follow: each batch to {@code each} while {@code more} holds, then the stream is cancelled. */
+    private void readBatches(ReadRequest request, BooleanSupplier more, Consumer<WalEntryBatch> each) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        try {
+            context.run(() -> {
+                Iterator<WalEntryBatch> batches = call().read(request);
+                while (batches.hasNext() && more.getAsBoolean()) {
+                    each.accept(batches.next());
                 }
             });
         } finally {
-            context.cancel(null);
+            context.cancel(null); // stop the server streaming what is no longer wanted
         }
     }
 

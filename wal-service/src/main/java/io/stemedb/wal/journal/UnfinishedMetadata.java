@@ -25,22 +25,21 @@ final class UnfinishedMetadata {
 
     /**
      * Deletes the metadata file of {@code directory} if a cut was interrupted (the cut deletes and
-     * recreates it, so it may be half made) or if it was never finished; true if it did.
+     * recreates it, so it may be half made) or if it was never finished.
      */
-    static boolean removeFrom(Path directory) throws IOException {
+    static void removeFrom(Path directory) throws IOException {
         Path metadata = directory.resolve(JournalDirectory.QUEUE_METADATA_FILE);
         if (!Files.exists(metadata)) {
-            return false;
+            return;
         }
         boolean cutInterrupted = CutMarker.read(directory).isPresent();
         if (!cutInterrupted && !UnstartedSegment.neverStarted(metadata)) {
-            return false;
+            return;
         }
         Files.delete(metadata);
         JournalDirectory.sync(directory);
         log.warn("journal {}: {} deleted before the open ({}); Chronicle makes it again from the segments", directory,
                 JournalDirectory.QUEUE_METADATA_FILE,
                 cutInterrupted ? "a cut was interrupted while it is remade" : "a crash left it unfinished");
-        return true;
     }
 }

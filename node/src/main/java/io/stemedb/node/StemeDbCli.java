@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = StemeDbVersion.class,
         description = "StemeDB, a replicated database of assertions.",
         subcommands = {RunCommand.class, KeysCommand.class, io.stemedb.node.tls.CertsCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, ClusterBenchCommand.class, io.stemedb.node.cluster.FailoverBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
-                io.stemedb.node.launch.PrepareLaunchCommand.class,
+                io.stemedb.node.launch.PrepareLaunchCommand.class, io.stemedb.node.bench.stack.StackCeilingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StemeDbCli {
 

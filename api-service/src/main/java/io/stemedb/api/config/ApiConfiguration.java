@@ -162,13 +162,13 @@ public class ApiConfiguration {
 
     @Bean
     QueryService queryService(AssertionIndex index, JournalAppender journal, ApiProperties properties,
-            ObjectProvider<ReplicationClient> replication) {
+            ObjectProvider<ReplicationClient> replication, MeterRegistry registry) {
         ReplicationClient consensus = replication.getIfAvailable();
         if (consensus == null) {
-            return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout());
+            return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout(), registry);
         }
         return new QueryService(index, journal::highestAcknowledgedIndex, properties.readAfterWriteTimeout(),
-                new StrongReads(consensus));
+                new StrongReads(consensus), registry);
     }
 
     /** The admin import reads JSON Lines whatever type the client declared (see {@link ImportBodyFilter}). */

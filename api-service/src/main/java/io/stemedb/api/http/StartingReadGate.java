@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.index.WalTailer;
+import io.stemedb.api.query.ReadsRefused;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -39,9 +40,7 @@ public class StartingReadGate implements HandlerInterceptor, WebMvcConfigurer {
 
     StartingReadGate(BooleanSupplier caughtUp, MeterRegistry registry) {
         this.caughtUp = caughtUp;
-        this.refused = Counter.builder("stemedb.api.reads.refused").tag("reason", "starting")
-                .description("Reads answered 503 because the index had not caught up with the journal yet")
-                .register(registry);
+        this.refused = ReadsRefused.counter(registry, UnavailableReason.STARTING);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.stemedb.api.query;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.error.UnavailableException;
 import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.index.AssertionIndex;
@@ -29,15 +31,17 @@ public class QueryService {
     private final LongSupplier highestAcknowledgedIndex;
     private final Duration readAfterWriteTimeout;
     private final LongSupplier strongReadIndex;
+    private final Counter indexBehind;
 
     /**
      * @param highestAcknowledgedIndex the highest index this node has acknowledged to a writer
      */
-    public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout) {
+    public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout,
+            MeterRegistry registry) {
         this(index, highestAcknowledgedIndex, readAfterWriteTimeout, () -> {
             throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
                     "strong reads need the node's consensus, and this node runs without replication", 5);
-        });
+        }, registry);
     }
 
     /**
@@ -45,8 +49,9 @@ public class QueryService {
      *     (ReadIndex); throws {@link UnavailableException} where it cannot be confirmed
      */
     public QueryService(AssertionIndex index, LongSupplier highestAcknowledgedIndex, Duration readAfterWriteTimeout,
-            LongSupplier strongReadIndex) {
+            LongSupplier strongReadIndex, MeterRegistry registry) {
         this.strongReadIndex = strongReadIndex;
+        this.indexBehind = ReadsRefused.counter(registry, UnavailableReason.INDEX_BEHIND);
         this.index = index;
         this.highestAcknowledgedIndex = highestAcknowledgedIndex;
         this.readAfterWriteTimeout = readAfterWriteTimeout;
@@ -123,12 +128,14 @@ public class QueryService {
     private void awaitApplied(long target) {
         try {
             if (!index.awaitApplied(target, readAfterWriteTimeout)) {
+                indexBehind.increment();
                 throw new UnavailableException(UnavailableReason.INDEX_BEHIND, "the index is at " + index.appliedIndex()
                         + " and this query needs index " + target + " (an acknowledged write, min_index or a strong read);"
                         + " retry shortly", 1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            indexBehind.increment();
             throw new UnavailableException(UnavailableReason.INDEX_BEHIND, "interrupted while waiting for the index", 1);
         }
     }

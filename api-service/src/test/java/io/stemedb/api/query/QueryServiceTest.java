@@ -21,7 +21,8 @@ class QueryServiceTest {
 
     private final AssertionIndex index = new AssertionIndex(new SimpleMeterRegistry());
     private final AtomicLong acknowledged = new AtomicLong();
-    private final QueryService queries = new QueryService(index, acknowledged::get, Duration.ofMillis(200));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final QueryService queries = new QueryService(index, acknowledged::get, Duration.ofMillis(200), registry);
     private long nextIndex = 1;
 
     @Test
@@ -147,6 +148,8 @@ class QueryServiceTest {
         assertThatThrownBy(() -> query("x", "p", Lens.HISTORY))
                 .isInstanceOf(UnavailableException.class)
                 .hasMessageContaining("needs index 99");
+        assertThat(registry.get("stemedb.api.reads.refused").tag("reason", "index_behind").counter().count())
+                .as("each read refused as index_behind is counted").isEqualTo(1.0);
     }
 
     private QueryResult query(String path, String predicate, Lens lens) {

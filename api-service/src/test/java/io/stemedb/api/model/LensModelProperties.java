@@ -90,7 +90,7 @@ class LensModelProperties {
             model.apply(record);
         }
 
-        QueryService service = new QueryService(index, () -> 0, Duration.ofSeconds(1), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        QueryService service = new QueryService(index, () -> 0, Duration.ofSeconds(1), new SimpleMeterRegistry());
         String root = CONCEPTS.get(query.get(0) % CONCEPTS.size());
         boolean subtree = query.get(1) == 1;
         String predicate = query.get(2) == 2 ? null : PREDICATES.get(query.get(2));

@@ -32,6 +32,9 @@ public class CeilingEndpoint {
     @RestController
     static class Writes {
 
+        /** An id is a content hash's 64 hex digits: this prefix and the index's 16, so the answer is the real one's size. */
+        private static final String ID_PREFIX = HexFormat.of().formatHex(new byte[24]);
+
         private final AtomicLong index = new AtomicLong();
 
         @PostMapping(path = "/v1/assert", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -42,8 +45,7 @@ public class CeilingEndpoint {
             }
             long written = index.incrementAndGet();
             Map<String, Object> answer = new LinkedHashMap<>();
-            // As long as a content hash's hex, so the answer is the size of the real one.
-            answer.put("id", HexFormat.of().formatHex(new byte[24]) + String.format("%016x", written));
+            answer.put("id", ID_PREFIX + String.format("%016x", written));
             answer.put("index", written);
             answer.put("timestamp", Instant.now().toString());
             answer.put("term", 1);

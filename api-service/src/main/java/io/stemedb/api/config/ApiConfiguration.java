@@ -4,7 +4,11 @@ import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.admin.ImportService;
 import io.stemedb.api.health.NodeHealthService;
+import io.stemedb.api.http.DirectAssertFilter;
 import io.stemedb.api.security.AgentBinding;
+import io.stemedb.http.security.AccessRules;
+import io.stemedb.http.security.KeyRing;
+import tools.jackson.databind.json.JsonMapper;
 import io.stemedb.http.security.SecurityProblems;
 import io.stemedb.http.body.ImportBodyFilter;
 import io.stemedb.http.limits.RequestLimitsFilter;
@@ -183,6 +187,21 @@ public class ApiConfiguration {
         ApiProperties.Limits limits = properties.limits();
         return RequestLimitsFilter.registration("api-service", limits.maxRequestBody().toBytes(), limits.maxUriLength(),
                 registry);
+    }
+
+    /**
+     * Ahead of everything but the request observation (which times it): see {@link DirectAssertFilter}.
+     * Off, the filter is not registered at all.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "stemedb.api.direct-writes", havingValue = "true", matchIfMissing = true)
+    org.springframework.boot.web.servlet.FilterRegistrationBean<DirectAssertFilter> directAssertFilter(KeyRing keys,
+            AccessRules rules, WriteRequests requests, AssertionWriter writer, JsonMapper json, ApiProperties properties) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new DirectAssertFilter(keys,
+                rules, requests, writer, json, properties.limits().maxRequestBody().toBytes()));
+        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 2);
+        registration.addUrlPatterns(DirectAssertFilter.PATH);
+        return registration;
     }
 
     @Bean

@@ -27,6 +27,10 @@ import org.springframework.util.unit.DataSize;
  * @param replication   how writes are acknowledged in a replicated node
  * @param membership    the local membership-service
  * @param metrics       the node's {@code /metrics} page
+ * @param directWrites  answer the common {@code POST /v1/assert} (JSON body with a length, a
+ *                      valid writer key) in a filter ahead of the framework's dispatch, with the
+ *                      same validation, write, answer, headers and metrics; false sends every
+ *                      write through the framework (docs/benchmarks.md measures both); default true
  */
 @ConfigurationProperties("stemedb.api")
 public record ApiProperties(
@@ -43,7 +47,8 @@ public record ApiProperties(
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Replication replication,
         @DefaultValue Membership membership,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue("true") boolean directWrites) {
 
     /**
      * @param scrapeTimeout longest {@code /metrics} waits for each of the node's internal services

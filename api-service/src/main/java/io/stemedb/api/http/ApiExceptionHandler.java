@@ -70,30 +70,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<ProblemDetail> conflict(ConflictException e) {
-        return Problem.of(409, "Conflict", e.getMessage()).reason("conflict").toResponseEntity();
+        return WriteProblems.conflict(e).toResponseEntity();
     }
 
     @ExceptionHandler(RateLimitedException.class)
     ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
-        return Problem.of(429, "Too many requests", e.getMessage())
-                .reason("rate_limited")
-                .with("scope", e.scope())
-                .retryAfter(e.retryAfterSeconds())
-                .toResponseEntity();
+        return WriteProblems.rateLimited(e).toResponseEntity();
     }
 
     @ExceptionHandler(UnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
-        Problem problem = Problem.of(503, "Service unavailable", e.getMessage())
-                .reason(e.reason().wireName())
-                .retryAfter(e.retryAfterSeconds())
-                .header(REASON_HEADER, e.reason().wireName());
-        e.details().forEach(problem::with);
-        Object primary = e.details().get("primary_address");
-        if (primary != null) {
-            problem.header(PRIMARY_HEADER, primary.toString());
-        }
-        return problem.toResponseEntity();
+        return WriteProblems.unavailable(e).toResponseEntity();
     }
 
     /** Spring's own errors (unsupported method or media type, unreadable body…), in the same shape. */

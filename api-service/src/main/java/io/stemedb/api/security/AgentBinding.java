@@ -30,17 +30,27 @@ public final class AgentBinding {
      */
     public String resolve(String agentId, String field) {
         ApiPrincipal principal = currentPrincipal();
-        boolean concreteAgent = principal.agent() != null && !ApiPrincipal.ANY_AGENT.equals(principal.agent());
-        if (AssertionRequestReader.DEFAULT_AGENT_ID.equals(agentId) && concreteAgent) {
-            return principal.agent();
-        }
-        if (!principal.mayActAs(agentId)) {
+        String agent = agentFor(principal, agentId);
+        if (agent == null) {
             problems.count(SecurityProblems.AGENT_MISMATCH);
             throw new AgentMismatchException(field, principal.agent() == null
                     ? "key '" + principal.name() + "' is not bound to an agent and cannot write as " + QuotedInput.of(agentId)
                     : "key '" + principal.name() + "' writes as '" + principal.agent() + "', not as " + QuotedInput.of(agentId));
         }
-        return agentId;
+        return agent;
+    }
+
+    /**
+     * The rule itself, without counting or refusing: the agent {@code principal} writes as when
+     * the body names {@code agentId}, or null when it may not. Pure, so a caller may ask first and
+     * leave the refusal to {@link #resolve}.
+     */
+    public static String agentFor(ApiPrincipal principal, String agentId) {
+        boolean concreteAgent = principal.agent() != null && !ApiPrincipal.ANY_AGENT.equals(principal.agent());
+        if (AssertionRequestReader.DEFAULT_AGENT_ID.equals(agentId) && concreteAgent) {
+            return principal.agent();
+        }
+        return principal.mayActAs(agentId) ? agentId : null;
     }
 
     private static ApiPrincipal currentPrincipal() {

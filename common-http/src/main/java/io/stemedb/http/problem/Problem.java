@@ -152,10 +152,12 @@ public final class Problem {
         return answer.body(toProblemDetail());
     }
 
-    /** The body alone, for writers below Spring MVC. */
+    /**
+     * The body alone, for writers below Spring MVC: the members the framework writes for the same
+     * problem ({@code type} left out when it is {@code about:blank}, as RFC 9457 allows and Spring does).
+     */
     public byte[] toJson() {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
@@ -172,8 +174,9 @@ public final class Problem {
     /** Writes status, headers and body to a servlet response that nothing has been written to yet. */
     public void writeTo(HttpServletResponse response) throws IOException {
         response.setStatus(status);
+        // No charset parameter, as the framework's problem answers have none: JSON is UTF-8 by
+        // definition (RFC 8259), and the bytes below are written as such.
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         if (retryAfterSeconds != null) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }

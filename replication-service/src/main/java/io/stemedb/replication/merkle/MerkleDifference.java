@@ -1,0 +1,65 @@
+package io.stemedb.replication.merkle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where two stores differ, from their Merkle trees alone (no records moved): the ranges of the id
+ * space whose nodes disagree, each the widest range in which every part disagrees (a subtree
+ * whose children all differ is named once, by its root, so a store compared with an empty one is
+ * one range, not thousands of leaves).
+ */
+public final class MerkleDifference {
+
+    /**
+     * One range where the trees disagree.
+     *
+     * @param range       the ids it covers
+     * @param countHere   records this side has in it
+     * @param countThere  records the other side has in it
+     */
+    public record Range(IdRange range, long countHere, long countThere) {}
+
+    private MerkleDifference() {}
+
+    /** The ranges in which {@code here} and {@code there} hold different records; empty when they agree. */
+    public static List<Range> difference(MerkleTree here, MerkleTree there) {
+        if (!here.sameShape(there)) {
+            throw new IllegalArgumentException("trees of different shapes: fan-out " + here.fanOut() + " depth "
+                    + here.depth() + " against fan-out " + there.fanOut() + " depth " + there.depth());
+        }
+        List<Range> ranges = new ArrayList<>();
+        if (!here.sameNode(there, 0)) {
+            collect(here, there, 0, ranges);
+        }
+        return ranges;
+    }
+
+    /** Node {@code node} differs: name it whole if all its children do, else recurse into those that do. */
+    private static void collect(MerkleTree here, MerkleTree there, int node, List<Range> ranges) {
+        if (here.isLeaf(node)) {
+            ranges.add(range(here, there, node));
+            return;
+        }
+        int first = here.firstChild(node);
+        int differing = 0;
+        for (int child = first; child < first + here.fanOut(); child++) {
+            if (!here.sameNode(there, child)) {
+                differing++;
+            }
+        }
+        if (differing == here.fanOut()) {
+            ranges.add(range(here, there, node));
+            return;
+        }
+        for (int child = first; child < first + here.fanOut(); child++) {
+            if (!here.sameNode(there, child)) {
+                collect(here, there, child, ranges);
+            }
+        }
+    }
+
+    private static Range range(MerkleTree here, MerkleTree there, int node) {
+        return new Range(here.range(node), here.count(node), there.count(node));
+    }
+}

@@ -191,16 +191,16 @@ public class ApiConfiguration {
 
     /**
      * Ahead of everything but the request observation (which times it): see {@link DirectAssertFilter}.
-     * Off, the filter is not registered at all.
+     * With {@code direct-writes} false the registration is disabled and the filter never runs.
      */
     @Bean
-    @ConditionalOnProperty(name = "stemedb.api.direct-writes", havingValue = "true", matchIfMissing = true)
     org.springframework.boot.web.servlet.FilterRegistrationBean<DirectAssertFilter> directAssertFilter(KeyRing keys,
             AccessRules rules, WriteRequests requests, AssertionWriter writer, JsonMapper json, ApiProperties properties) {
         var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new DirectAssertFilter(keys,
                 rules, requests, writer, json, properties.limits().maxRequestBody().toBytes()));
         registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 2);
         registration.addUrlPatterns(DirectAssertFilter.PATH);
+        registration.setEnabled(properties.directWrites());
         return registration;
     }
 

@@ -27,8 +27,8 @@ import org.springframework.util.unit.DataSize;
  * @param replication   how writes are acknowledged in a replicated node
  * @param membership    the local membership-service
  * @param metrics       the node's {@code /metrics} page
- * @param directWrites  answer the common {@code POST /v1/assert} (JSON body with a length, a
- *                      valid writer key) in a filter ahead of the framework's dispatch, with the
+ * @param directWrites  answer the common {@code POST /v1/assert} (a JSON body within the
+ *                      limit, a valid writer key) in a filter ahead of the framework's dispatch, with the
  *                      same validation, write, answer, headers and metrics; false sends every
  *                      write through the framework (docs/benchmarks.md measures both); default true
  */

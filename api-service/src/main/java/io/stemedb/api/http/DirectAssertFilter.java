@@ -14,7 +14,9 @@ import io.stemedb.http.body.ReadAheadRequest;
 import io.stemedb.http.problem.Problem;
 import io.stemedb.http.security.AccessRules;
 import io.stemedb.http.security.ApiPrincipal;
+import io.stemedb.http.security.BearerKeyFilter;
 import io.stemedb.http.security.KeyRing;
+import io.stemedb.http.limits.RequestLimitsFilter;
 import io.stemedb.http.security.Role;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -25,7 +27,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.header.HeaderWriter;
@@ -40,8 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /v1/assert} in its common form, answered ahead of the framework: a JSON body within
  * the limit (with a {@code Content-Length}, or chunked as the gateway sends it), a bearer key with
- * the role the access table asks for, an {@code agent_id} that key may write as. That request is most of a node's traffic, and the
- * framework's dispatch around it (the security filter chain, handler mapping, content negotiation,
+ * the role the access table asks for, an {@code agent_id} that key may write as. That request is
+ * most of a node's traffic, and the framework's dispatch around it (the security filter chain, handler mapping, content negotiation,
  * message conversion) cost about as much CPU as the write itself (docs/benchmarks.md).
  *
  * <p>Not a second write path: the body is read by the same {@link WriteRequests}, the agent bound
@@ -55,8 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Everything else — no key or a key that is not valid, a key without the role, another media
  * type or {@code Accept}, an empty or oversized body, a query string, an invalid body, an agent the
  * key may not write as — goes on to the framework as it arrived (the bytes already read handed on
- * by {@link ReadAheadRequest}), which answers and counts it as before. Those checks are pure, so deciding twice
- * changes nothing; the only side effects (the rate limit, the journal) happen once, here.
+ * by {@link ReadAheadRequest}), which answers and counts it as before. Those checks are pure, so
+ * deciding twice changes nothing; the only side effects (the rate limit, the journal) happen once, here.
  * {@code stemedb.api.direct-writes=false} sends every write through the framework.
  *
  * <p>A check later added to writes in the framework (an interceptor, a filter after this one: a
@@ -67,7 +68,6 @@ public final class DirectAssertFilter implements Filter {
 
     /** The one path it answers (its registration maps it to nothing else). */
     public static final String PATH = "/v1/assert";
-    private static final String BEARER = "bearer ";
 
     private final KeyRing keys;
     private final Role required;
@@ -155,23 +155,15 @@ public final class DirectAssertFilter implements Filter {
         }
         long length = request.getContentLengthLong();
         boolean sized = length >= 1 && length <= maxBodyBytes;
-        if (!(sized || length < 0 && isChunked(request)) || !isJson(request.getContentType())
+        if (!(sized || length < 0 && RequestLimitsFilter.hasChunkedBody(request)) || !isJson(request.getContentType())
                 || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
             return null;
         }
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String presented = BearerKeyFilter.bearerKey(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (presented == null) {
             return null;
         }
-        Optional<ApiPrincipal> principal = keys.lookup(authorization.substring(BEARER.length()).strip());
-        return principal.filter(p -> p.has(required)).orElse(null);
-    }
-
-    private static boolean isChunked(HttpServletRequest request) {
-        String encoding = request.getHeader("Transfer-Encoding");
-        return encoding != null && encoding.regionMatches(true, encoding.length() - "chunked".length(), "chunked", 0,
-                "chunked".length());
+        return keys.lookup(presented).filter(principal -> principal.has(required)).orElse(null);
     }
 
     private static boolean isJson(String contentType) {

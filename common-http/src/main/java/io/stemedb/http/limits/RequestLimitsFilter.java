@@ -136,7 +136,8 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
         }
     }
 
-    private static boolean hasChunkedBody(HttpServletRequest request) {
+    /** True when the request's body comes chunked (no {@code Content-Length} to judge it by). */
+    public static boolean hasChunkedBody(HttpServletRequest request) {
         String encoding = request.getHeader("Transfer-Encoding");
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }

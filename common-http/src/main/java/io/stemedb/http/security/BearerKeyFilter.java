@@ -31,6 +31,15 @@ public final class BearerKeyFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
+    /** The key an {@code Authorization} header presents, or null when it is not {@code Bearer <key>}. */
+    public static String bearerKey(String header) {
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).strip();
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -39,12 +48,13 @@ public final class BearerKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String presented = bearerKey(header);
+        if (presented == null) {
             problems.unauthorized(request, response, SecurityProblems.INVALID,
                     "the Authorization header must be 'Bearer <key>'");
             return;
         }
-        Optional<ApiPrincipal> principal = keys.lookup(header.substring(BEARER.length()).strip());
+        Optional<ApiPrincipal> principal = keys.lookup(presented);
         if (principal.isEmpty()) {
             problems.unauthorized(request, response, SecurityProblems.INVALID, "the key is not valid on this node");
             return;

@@ -40,11 +40,12 @@ public record IdRange(long prefix, int prefixBits) {
 
     /** The first 64 bits of an id, big-endian. */
     static long leadingBits(byte[] id) {
-        long bits = 0;
-        for (int i = 0; i < 8; i++) {
-            bits = (bits << 8) | (id[i] & 0xff);
-        }
-        return bits;
+        return word(id, 0);
+    }
+
+    /** The 64 bits of an id from byte {@code offset} on, big-endian. */
+    static long word(byte[] id, int offset) {
+        return java.nio.ByteBuffer.wrap(id).getLong(offset);
     }
 
     private static String hex(long leading, boolean restOnes) {

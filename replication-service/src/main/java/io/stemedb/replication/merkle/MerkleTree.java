@@ -75,9 +75,9 @@ public final class MerkleTree {
             throw new IllegalArgumentException("a record id is 32 bytes, not " + id.length);
         }
         long w0 = IdRange.leadingBits(id);
-        long w1 = word(id, 8);
-        long w2 = word(id, 16);
-        long w3 = word(id, 24);
+        long w1 = IdRange.word(id, 8);
+        long w2 = IdRange.word(id, 16);
+        long w3 = IdRange.word(id, 24);
         int node = firstLeaf + (int) (w0 >>> (64 - bitsPerLevel * depth));
         while (true) {
             int at = node * HASH_WORDS;
@@ -152,13 +152,5 @@ public final class MerkleTree {
             level++;
         }
         return new IdRange(node - levelStart, level * bitsPerLevel);
-    }
-
-    private static long word(byte[] id, int offset) {
-        long bits = 0;
-        for (int i = offset; i < offset + 8; i++) {
-            bits = (bits << 8) | (id[i] & 0xff);
-        }
-        return bits;
     }
 }

@@ -46,6 +46,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--wal-port", description = "wal-service gRPC port (loopback only). Default: 18184 + offset")
     Integer walPort;
 
+    @Option(names = "--store-port", description = "api-service record-store gRPC port (loopback only; anti-entropy). "
+            + "Default: 18188 + offset")
+    Integer storePort;
+
     @Option(names = "--seeds", split = ",", paramLabel = "HOST:PORT",
             description = "SWIM addresses of cluster members to join through (runbook [cluster] seeds). Default: none (a node on its own)")
     java.util.List<String> seeds = new java.util.ArrayList<>();
@@ -90,7 +94,8 @@ public final class RunCommand implements Callable<Integer> {
                 gatewayPort != null ? gatewayPort : defaults.gateway(),
                 rpcPort != null ? rpcPort : defaults.rpc(),
                 swimPort != null ? swimPort : defaults.swim(),
-                walPort != null ? walPort : defaults.wal());
+                walPort != null ? walPort : defaults.wal(),
+                storePort != null ? storePort : defaults.store());
         NodeSettings settings = new NodeSettings(nodeId, dataDirectory, bindAddress, ports, configDirectory, seeds);
         java.util.Map<String, io.stemedb.node.embedded.ClusterShape.Member> cluster = new java.util.TreeMap<>();
         for (String member : members) {

@@ -3,6 +3,7 @@ package io.stemedb.node;
 import io.stemedb.node.bench.BenchCommand;
 import io.stemedb.node.cluster.ClusterBenchCommand;
 import io.stemedb.node.cluster.ClusterCommand;
+import io.stemedb.node.bench.MerkleBenchCommand;
 import io.stemedb.node.bench.ModelBenchCommand;
 import io.stemedb.node.bench.WalBenchCommand;
 import io.stemedb.node.wal.WalRepairCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = StemeDbVersion.class,
         description = "StemeDB, a replicated database of assertions.",
-        subcommands = {RunCommand.class, KeysCommand.class, io.stemedb.node.tls.CertsCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, ClusterBenchCommand.class, io.stemedb.node.cluster.FailoverBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
+        subcommands = {RunCommand.class, KeysCommand.class, io.stemedb.node.tls.CertsCommand.class, ClusterCommand.class, BenchCommand.class, WalBenchCommand.class, ModelBenchCommand.class, MerkleBenchCommand.class, ClusterBenchCommand.class, io.stemedb.node.cluster.FailoverBenchCommand.class, WalVerifyCommand.class, WalRepairCommand.class,
                 io.stemedb.node.launch.PrepareLaunchCommand.class, io.stemedb.node.bench.stack.StackCeilingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StemeDbCli {

@@ -47,6 +47,7 @@ public class AssertionIndex {
     private final Map<String, List<LogRecord>> waiting = new HashMap<>();
     /** Writer only. */
     private final SharedValues shared = new SharedValues();
+    private final RecordTree tree = new RecordTree();
     private final ReentrantLock progressLock = new ReentrantLock();
     private final Condition progressed = progressLock.newCondition();
     private final Counter indexed;
@@ -84,6 +85,9 @@ public class AssertionIndex {
         if (outcome == ApplyOutcome.DUPLICATE) {
             duplicates.increment();
         } else {
+            if (!(record instanceof Epoch)) {
+                tree.add(idOf(record));
+            }
             records.add(record);
             if (Long.compareUnsigned(record.hlc(), maxHlc) > 0) {
                 maxHlc = record.hlc();
@@ -91,6 +95,18 @@ public class AssertionIndex {
         }
         advanceTo(record.index());
         return outcome;
+    }
+
+    private static String idOf(LogRecord record) {
+        if (record instanceof Assertion assertion) {
+            return assertion.id();
+        }
+        return record instanceof Retraction retraction ? retraction.id() : ((Vote) record).id();
+    }
+
+    /** The Merkle tree over the ids of the records held, for anti-entropy. */
+    public RecordTree tree() {
+        return tree;
     }
 
     private ApplyOutcome place(LogRecord record) {

@@ -1,6 +1,9 @@
 package io.stemedb.api.replication;
 
 import io.grpc.ManagedChannel;
+import io.stemedb.proto.antientropy.AntiEntropyGrpc;
+import io.stemedb.proto.antientropy.DiffRequest;
+import io.stemedb.proto.antientropy.DiffResponse;
 import io.stemedb.common.consensus.CommitState;
 import io.stemedb.common.consensus.CommitWatch;
 import io.stemedb.proto.consensus.ConsensusControlGrpc;
@@ -28,11 +31,13 @@ public class ReplicationClient implements AutoCloseable {
 
     private final CommitWatch commits;
     private final ConsensusControlGrpc.ConsensusControlBlockingStub blocking;
+    private final AntiEntropyGrpc.AntiEntropyBlockingStub antiEntropy;
     private final Duration timeout;
 
     public ReplicationClient(ManagedChannel channel, Duration timeout) {
         this.commits = new CommitWatch(channel);
         this.blocking = ConsensusControlGrpc.newBlockingStub(channel);
+        this.antiEntropy = AntiEntropyGrpc.newBlockingStub(channel);
         this.timeout = timeout;
     }
 
@@ -65,6 +70,15 @@ public class ReplicationClient implements AutoCloseable {
     public DemoteResponse demote(boolean force) {
         return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .demote(DemoteRequest.newBuilder().setForce(force).build());
+    }
+
+    /**
+     * Where this node's store and {@code otherNode}'s differ, from their Merkle trees. The
+     * comparison takes up to one round per level of the tree, each with the consensus's deadline.
+     */
+    public DiffResponse merkleDiff(String otherNode) {
+        return antiEntropy.withDeadlineAfter(timeout.toMillis() * 6, TimeUnit.MILLISECONDS)
+                .diff(DiffRequest.newBuilder().setOtherNode(otherNode).build());
     }
 
     /** The replication streams' breakers, one per member this node streams to. */

@@ -52,7 +52,7 @@ public final class ClusterBenchCommand implements Callable<Integer> {
         List<NodePorts> ports = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             int at = portBase + 100 * i;
-            ports.add(new NodePorts(at, at + 1, at + 2, at + 3, at + 4));
+            ports.add(NodePorts.from(at));
         }
         try (LocalCluster cluster = LocalCluster.plan(jar, base.toAbsolutePath(), ports)) {
             cluster.startAll();

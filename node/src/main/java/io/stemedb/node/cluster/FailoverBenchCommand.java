@@ -165,7 +165,7 @@ public final class FailoverBenchCommand implements Callable<Integer> {
         List<NodePorts> ports = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             int at = portBase + 100 * i;
-            ports.add(new NodePorts(at, at + 1, at + 2, at + 3, at + 4));
+            ports.add(NodePorts.from(at));
         }
         LocalCluster cluster = LocalCluster.plan(RunningJar.path(), base.toAbsolutePath().resolve("stemedb"), ports);
         cluster.startAll();

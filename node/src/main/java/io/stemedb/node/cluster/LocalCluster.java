@@ -200,6 +200,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--rpc-port", Integer.toString(ports.rpc()),
                 "--swim-port", Integer.toString(ports.swim()),
                 "--wal-port", Integer.toString(ports.wal()),
+                "--store-port", Integer.toString(ports.store()),
                 "--seeds", String.join(",", seeds),
                 "--replication-factor", Integer.toString(replicationFactor)));
         for (Member each : members) {

@@ -102,15 +102,18 @@ public final class EmbeddedNode implements AutoCloseable {
                 ? "the generated admin key ('Authorization: Bearer <key>') is in " + adminToken.toAbsolutePath()
                 : "add keys with 'stemedb keys add'");
         api = startChild(ApiServiceApplication.class, ApiServiceApplication.CONFIG_NAME, WebApplicationType.SERVLET,
-                with(publicHttps(), with(internalGrpcClient(), with(membershipClient(),
+                with(publicHttps(), with(internalGrpcClient(), with(membershipClient(), with(internalGrpcServer(),
+                        with(inProcessServer(storeName()),
                         "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
                         "--stemedb.api.snapshot.dir=" + settings.dataDirectory().resolve("index").toAbsolutePath(),
                         "--server.address=" + bind,
                         "--server.port=" + ports.api(),
-                        "--spring.grpc.server.enabled=false",
+                        // Its record store (gRPC), for this node's replication-service only: loopback.
+                        "--spring.grpc.server.address=127.0.0.1",
+                        "--spring.grpc.server.port=" + ports.store(),
                         "--spring.grpc.client.channel.wal.target=" + walTarget(),
                         "--spring.grpc.client.channel.replication.target=" + replicationTarget(),
-                        "--stemedb.api.node-id=" + settings.nodeId()))));
+                        "--stemedb.api.node-id=" + settings.nodeId()))))));
         children.add(api);
         children.add(startChild(ReplicationServiceApplication.class, ReplicationServiceApplication.CONFIG_NAME,
                 WebApplicationType.NONE,
@@ -147,6 +150,7 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.server.address=" + bind,
                 "--spring.grpc.server.port=" + ports.rpc(),
                 "--spring.grpc.client.channel.wal.target=" + walTarget(),
+                "--spring.grpc.client.channel.store.target=" + storeTarget(),
                 "--stemedb.replication.node-id=" + settings.nodeId(),
                 "--stemedb.replication.factor=" + settings.cluster().replicationFactor()));
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
@@ -166,7 +170,9 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.client.channel.default.ssl.enabled=true",
                 "--spring.grpc.client.channel.default.ssl.bundle=" + NodeTls.BUNDLE));
         properties.addAll(tls(settings.internalTls() && !inProcess(), "--spring.grpc.client.channel.wal.ssl.enabled=true",
-                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE));
+                "--spring.grpc.client.channel.wal.ssl.bundle=" + NodeTls.BUNDLE,
+                "--spring.grpc.client.channel.store.ssl.enabled=true",
+                "--spring.grpc.client.channel.store.ssl.bundle=" + NodeTls.BUNDLE));
         return properties;
     }
 
@@ -189,6 +195,14 @@ public final class EmbeddedNode implements AutoCloseable {
 
     private String membershipName() {
         return "stemedb-membership-" + settings.ports().swim();
+    }
+
+    private String storeName() {
+        return "stemedb-store-" + settings.ports().store();
+    }
+
+    private String storeTarget() {
+        return inProcess() ? "in-process:" + storeName() : "static://127.0.0.1:" + settings.ports().store();
     }
 
     private String walTarget() {

@@ -159,6 +159,9 @@ class ReplicatedClusterIT {
                     TestHttp.await("the majority acknowledges writes during the partition", ELECTION,
                             () -> load.acknowledgedCount() > during + 50);
                     durableOnTheOldPrimary.addAll(refusedDirectWrites(cluster, old, http)); // still cut off
+                    // Its store cannot be compared while no traffic passes: the diff says so, as a 503.
+                    TestHttp.Response unreachable = merkleDiff(cluster, next, old, http);
+                    assertThat(unreachable.status()).as(unreachable.raw().body()).isEqualTo(503);
 
                     firewall.heal();
                     TestHttp.await("node" + (old + 1) + " is a replica of the new primary after the heal", ELECTION, () -> {
@@ -172,6 +175,7 @@ class ReplicatedClusterIT {
                     assertNothingLost(cluster, http, load);
                     assertEveryNodeHolds(cluster, http, durableOnTheOldPrimary,
                             "the writes the cut-off primary took but could not replicate");
+                    assertStoresIdentical(cluster, http);
                 }
             });
         }
@@ -296,6 +300,40 @@ class ReplicatedClusterIT {
             TestHttp.await("node" + (node + 1) + " holds " + what + " (" + ids.size() + ")", Duration.ofSeconds(60),
                     () -> idsHeldBy(cluster, observer, http).containsAll(ids));
         }
+    }
+
+    /** Every pair of nodes compares its stores by their Merkle trees and finds them the same. */
+    private static void assertStoresIdentical(LocalCluster cluster, TestHttp http) throws InterruptedException {
+        for (int a = 0; a < cluster.members().size(); a++) {
+            for (int b = a + 1; b < cluster.members().size(); b++) {
+                int here = a;
+                int there = b;
+                JsonNode[] last = {null};
+                TestHttp.await("node" + (a + 1) + " and node" + (b + 1) + " hold the same records (Merkle diff)",
+                        Duration.ofSeconds(60), () -> {
+                            try {
+                                TestHttp.Response diff = merkleDiff(cluster, here, there, http);
+                                last[0] = diff.status() == 200 ? diff.json() : null;
+                                return last[0] != null && last[0].path("identical").asBoolean();
+                            } catch (IOException e) {
+                                return false;
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return false;
+                            }
+                        });
+                assertThat(last[0].path("ranges")).isEmpty();
+                assertThat(last[0].path("records_here").asLong()).isEqualTo(last[0].path("records_there").asLong())
+                        .isPositive();
+                assertThat(last[0].path("rounds").asInt()).as("identical stores compare their roots only").isEqualTo(1);
+            }
+        }
+    }
+
+    private static TestHttp.Response merkleDiff(LocalCluster cluster, int node, int other, TestHttp http)
+            throws IOException, InterruptedException {
+        return http.postJson(cluster.member(node).apiUrl() + "/v1/admin/cluster/merkle-diff",
+                "{\"other_node\":\"" + cluster.member(other).nodeId() + "\"}");
     }
 
     private static boolean isWritablePrimary(JsonNode status) {

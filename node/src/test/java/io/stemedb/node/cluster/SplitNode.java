@@ -63,7 +63,8 @@ final class SplitNode implements AutoCloseable {
             node.launch(modules, "api-service", member, List.of(
                     "--server.address=" + host,
                     "--server.port=" + ports.api(),
-                    "--spring.grpc.server.enabled=false",
+                    "--spring.grpc.server.address=127.0.0.1",
+                    "--spring.grpc.server.port=" + ports.store(),
                     "--stemedb.security.keys-file=" + keys.toAbsolutePath(),
                     "--stemedb.api.snapshot.dir=" + data.resolve("index").toAbsolutePath(),
                     "--stemedb.api.node-id=" + member.nodeId(),
@@ -75,6 +76,7 @@ final class SplitNode implements AutoCloseable {
                     "--spring.grpc.server.address=" + host,
                     "--spring.grpc.server.port=" + ports.rpc(),
                     "--spring.grpc.client.channel.wal.target=" + wal,
+                    "--spring.grpc.client.channel.store.target=static://127.0.0.1:" + ports.store(),
                     "--spring.grpc.client.channel.membership.target=" + membership,
                     "--stemedb.replication.node-id=" + member.nodeId(),
                     "--stemedb.replication.factor=" + (cluster.members().size() / 2 + 1)));

@@ -15,12 +15,12 @@ public final class FreePorts {
     public static NodePorts forNode() {
         List<ServerSocket> held = new ArrayList<>();
         try {
-            // Hold all five at once so the OS cannot hand the same one out twice.
-            for (int i = 0; i < 5; i++) {
+            // Hold all six at once so the OS cannot hand the same one out twice.
+            for (int i = 0; i < 6; i++) {
                 held.add(new ServerSocket(0));
             }
             return new NodePorts(held.get(0).getLocalPort(), held.get(1).getLocalPort(), held.get(2).getLocalPort(),
-                    held.get(3).getLocalPort(), held.get(4).getLocalPort());
+                    held.get(3).getLocalPort(), held.get(4).getLocalPort(), held.get(5).getLocalPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -12,6 +12,7 @@ import io.stemedb.replication.control.CommitWatchers;
 import io.stemedb.replication.control.ConsensusMetrics;
 import io.stemedb.replication.control.ControlService;
 import io.stemedb.replication.control.MembershipHints;
+import io.stemedb.replication.merkle.AntiEntropyService;
 import io.stemedb.common.membership.MembershipWatch;
 import io.stemedb.replication.runtime.ConsensusRuntime;
 import io.stemedb.replication.runtime.HandoffSender;
@@ -116,6 +117,19 @@ public class ReplicationConfiguration {
     @Bean
     PeerService peerService(ConsensusRuntime runtime, JournalPort journal, PeerLinks links) {
         return new PeerService(runtime, journal, links);
+    }
+
+    static final String STORE_CHANNEL = "store";
+
+    @Bean(destroyMethod = "shutdownNow")
+    ManagedChannel storeChannel(GrpcChannelFactory channels) {
+        return channels.createChannel(STORE_CHANNEL);
+    }
+
+    @Bean
+    AntiEntropyService antiEntropyService(ManagedChannel storeChannel, PeerChannels channels, ReplicationProperties properties,
+            MeterRegistry registry) {
+        return new AntiEntropyService(properties.nodeId(), storeChannel, channels::channelTo, properties.rpcTimeout(), registry);
     }
 
     @Bean

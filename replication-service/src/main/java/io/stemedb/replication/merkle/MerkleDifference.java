@@ -1,13 +1,18 @@
 package io.stemedb.replication.merkle;
 
+import io.stemedb.common.merkle.IdRange;
+import io.stemedb.common.merkle.MerkleTree;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Where two stores differ, from their Merkle trees alone (no records moved): the ranges of the id
- * space whose nodes disagree, each the widest range in which every part disagrees (a subtree
- * whose children all differ is named once, by its root, so a store compared with an empty one is
- * one range, not thousands of leaves).
+ * space whose nodes disagree, down to the leaves, except that a node in which one side holds no
+ * record at all is named whole, by itself (there is nothing in it to compare: every record the
+ * other side has there is missing), so a store compared with an empty one is one range, not
+ * thousands of leaves. Naming a node whole just because all its children differ would be wrong
+ * for sync: a thousand records missing among a million make every node of the upper levels
+ * differ, and the whole store would be listed to find them.
  */
 public final class MerkleDifference {
 
@@ -35,23 +40,13 @@ public final class MerkleDifference {
         return ranges;
     }
 
-    /** Node {@code node} differs: name it whole if all its children do, else recurse into those that do. */
+    /** Node {@code node} differs: name it whole if it is a leaf or one side is empty in it, else recurse. */
     private static void collect(MerkleTree here, MerkleTree there, int node, List<Range> ranges) {
-        if (here.isLeaf(node)) {
+        if (here.isLeaf(node) || here.count(node) == 0 || there.count(node) == 0) {
             ranges.add(range(here, there, node));
             return;
         }
         int first = here.firstChild(node);
-        int differing = 0;
-        for (int child = first; child < first + here.fanOut(); child++) {
-            if (!here.sameNode(there, child)) {
-                differing++;
-            }
-        }
-        if (differing == here.fanOut()) {
-            ranges.add(range(here, there, node));
-            return;
-        }
         for (int child = first; child < first + here.fanOut(); child++) {
             if (!here.sameNode(there, child)) {
                 collect(here, there, child, ranges);

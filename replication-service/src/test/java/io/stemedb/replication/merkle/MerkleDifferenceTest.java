@@ -1,5 +1,7 @@
 package io.stemedb.replication.merkle;
 
+import io.stemedb.common.merkle.IdRange;
+import io.stemedb.common.merkle.MerkleTree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,6 +79,8 @@ class MerkleDifferenceTest {
         }
         assertThat(missingThere).isEqualTo(hex(onlyHere));
         assertThat(missingHere).isEqualTo(hex(onlyThere));
+        assertThat(descend(hereTree, thereTree)).as("the descent, one level at a time, finds the same ranges")
+                .isEqualTo(ranges);
         assertThat(MerkleDifference.difference(thereTree, hereTree)).as("the same ranges seen from the other side")
                 .extracting(MerkleDifference.Range::range)
                 .containsExactlyElementsOf(ranges.stream().map(MerkleDifference.Range::range).toList());
@@ -105,6 +109,22 @@ class MerkleDifferenceTest {
     }
 
     @Test
+    void recordsMissingHereAndThereAreListedByTheirLeavesNotAsTheWholeStore() {
+        Random random = new Random(23);
+        List<byte[]> ids = ids(random, 200_000);
+        MerkleTree here = tree(4, 4, ids);
+        MerkleTree there = tree(4, 4, ids);
+        ids(random, 1_000).forEach(there::add);
+        List<MerkleDifference.Range> ranges = descend(here, there);
+        long listedHere = ranges.stream().mapToLong(MerkleDifference.Range::countHere).sum();
+        long listedThere = ranges.stream().mapToLong(MerkleDifference.Range::countThere).sum();
+        assertThat(listedThere - listedHere).isEqualTo(1_000);
+        // ~1,000 leaves of ~3 records each: what a sync would list, not the 200,000 of the store.
+        assertThat(listedHere).isLessThan(10_000);
+        assertThat(ranges).allSatisfy(range -> assertThat(range.range().prefixBits()).isEqualTo(16));
+    }
+
+    @Test
     void oneRecordMoreIsOneLeafNamedByItsPrefix() {
         Random random = new Random(13);
         List<byte[]> ids = ids(random, 5_000);
@@ -127,8 +147,47 @@ class MerkleDifferenceTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MerkleTree(4, 7)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MerkleTree(4, 3).add(new byte[31])).isInstanceOf(IllegalArgumentException.class);
-        assertThat(MerkleTree.sizedFor(1_000_000).depth()).isEqualTo(4);
-        assertThat(MerkleTree.sizedFor(0).depth()).isEqualTo(1);
+        assertThat(MerkleTree.standard().depth()).isEqualTo(MerkleTree.STANDARD_DEPTH);
+        assertThatThrownBy(() -> new MerkleDescent(4, 7)).isInstanceOf(IllegalArgumentException.class);
+        MerkleDescent descent = new MerkleDescent(4, 3);
+        assertThatThrownBy(() -> descent.answer(List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void identicalStoresExchangeTheirRootsOnly() {
+        Random random = new Random(17);
+        List<byte[]> ids = ids(random, 20_000);
+        MerkleDescent descent = new MerkleDescent(4, 4);
+        MerkleTree here = tree(4, 4, ids);
+        MerkleTree there = tree(4, 4, shuffled(random, ids, List.of()));
+        descent.answer(MerkleDescent.read(here, descent.question()), MerkleDescent.read(there, descent.question()));
+        assertThat(descent.isDone()).isTrue();
+        assertThat(descent.ranges()).isEmpty();
+        assertThat(descent.nodesRead()).isEqualTo(1);
+    }
+
+    @Test
+    void oneDifferingRecordCostsOnePathFromTheRoot() {
+        Random random = new Random(19);
+        List<byte[]> ids = ids(random, 20_000);
+        MerkleTree here = tree(4, 4, ids);
+        MerkleTree there = tree(4, 4, ids);
+        there.add(ids(random, 1).get(0));
+        List<MerkleDifference.Range> ranges = descend(here, there);
+        assertThat(ranges).singleElement().satisfies(range -> assertThat(range.range().prefixBits()).isEqualTo(16));
+    }
+
+    /** Walks both trees the way two nodes would, one question at a time. */
+    static List<MerkleDifference.Range> descend(MerkleTree here, MerkleTree there) {
+        MerkleDescent descent = new MerkleDescent(here.bitsPerLevel(), here.depth());
+        int questions = 0;
+        while (!descent.isDone()) {
+            MerkleDescent.Question question = descent.question();
+            descent.answer(MerkleDescent.read(here, question), MerkleDescent.read(there, question));
+            questions++;
+        }
+        assertThat(questions).as("at most one question per level").isLessThanOrEqualTo(here.depth() + 1);
+        return descent.ranges();
     }
 
     private static MerkleTree tree(int bits, int depth, List<byte[]> ids) {

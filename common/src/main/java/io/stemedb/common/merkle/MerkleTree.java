@@ -1,4 +1,4 @@
-package io.stemedb.replication.merkle;
+package io.stemedb.common.merkle;
 
 import java.util.HexFormat;
 
@@ -22,6 +22,8 @@ public final class MerkleTree {
 
     /** Longs per hash: 256 bits. */
     static final int HASH_WORDS = 4;
+    public static final int STANDARD_BITS_PER_LEVEL = 4;
+    public static final int STANDARD_DEPTH = 4;
 
     private final int bitsPerLevel;
     private final int depth;
@@ -58,15 +60,12 @@ public final class MerkleTree {
     }
 
     /**
-     * A tree shaped for about {@code expectedRecords}: fan-out 16, as deep as it takes for a leaf to
-     * cover at most ~64 records (1M records: depth 4, 65,536 leaves, 2.8 MB), at most depth 5 (44 MB).
+     * The shape every node's store keeps: fan-out 16, depth 4 (65,536 leaves, 2.8 MB). One fixed
+     * shape, so that any two nodes compare node by node; a leaf covers ~15 records at a million,
+     * ~1,500 at a hundred million, which only makes a differing leaf's listing longer.
      */
-    public static MerkleTree sizedFor(long expectedRecords) {
-        int depth = 1;
-        while (depth < 5 && (1L << (4 * depth)) * 64 < expectedRecords) {
-            depth++;
-        }
-        return new MerkleTree(4, depth);
+    public static MerkleTree standard() {
+        return new MerkleTree(STANDARD_BITS_PER_LEVEL, STANDARD_DEPTH);
     }
 
     /** Adds one record by its id (32 bytes: the SHA-256 that names it). */
@@ -74,10 +73,19 @@ public final class MerkleTree {
         if (id.length != 32) {
             throw new IllegalArgumentException("a record id is 32 bytes, not " + id.length);
         }
-        long w0 = IdRange.leadingBits(id);
-        long w1 = IdRange.word(id, 8);
-        long w2 = IdRange.word(id, 16);
-        long w3 = IdRange.word(id, 24);
+        add(IdRange.leadingBits(id), IdRange.word(id, 8), IdRange.word(id, 16), IdRange.word(id, 24));
+    }
+
+    /** Adds one record by its id as 64 hex characters (no array made on the way). */
+    public void add(String hexId) {
+        if (hexId.length() != 64) {
+            throw new IllegalArgumentException("a record id is 64 hex characters, not " + hexId.length());
+        }
+        add(HexFormat.fromHexDigitsToLong(hexId, 0, 16), HexFormat.fromHexDigitsToLong(hexId, 16, 32),
+                HexFormat.fromHexDigitsToLong(hexId, 32, 48), HexFormat.fromHexDigitsToLong(hexId, 48, 64));
+    }
+
+    private void add(long w0, long w1, long w2, long w3) {
         int node = firstLeaf + (int) (w0 >>> (64 - bitsPerLevel * depth));
         while (true) {
             int at = node * HASH_WORDS;
@@ -91,11 +99,6 @@ public final class MerkleTree {
             }
             node = (node - 1) / fanOut;
         }
-    }
-
-    /** Adds one record by its id as 64 hex characters. */
-    public void add(String hexId) {
-        add(HexFormat.of().parseHex(hexId));
     }
 
     public int bitsPerLevel() {
@@ -121,28 +124,52 @@ public final class MerkleTree {
     }
 
     /** Records under node {@code node} (0 the root, in level order). */
-    long count(int node) {
+    public long count(int node) {
         return counts[node];
     }
 
     /** True when node {@code node} holds the same records' hash and count in both trees. */
-    boolean sameNode(MerkleTree other, int node) {
+    public boolean sameNode(MerkleTree other, int node) {
         int at = node * HASH_WORDS;
         return counts[node] == other.counts[node] && hashes[at] == other.hashes[at]
                 && hashes[at + 1] == other.hashes[at + 1] && hashes[at + 2] == other.hashes[at + 2]
                 && hashes[at + 3] == other.hashes[at + 3];
     }
 
-    boolean isLeaf(int node) {
+    public boolean isLeaf(int node) {
         return node >= firstLeaf;
     }
 
-    int firstChild(int node) {
+    public int firstChild(int node) {
         return node * fanOut + 1;
     }
 
+    /**
+     * The node at {@code level} (0 the root, {@link #depth()} the leaves) covering the ids whose
+     * first level·bitsPerLevel bits are {@code prefix}.
+     */
+    public int node(int level, long prefix) {
+        if (level < 0 || level > depth) {
+            throw new IllegalArgumentException("level " + level + " is not between 0 and " + depth);
+        }
+        long width = 1L << (level * bitsPerLevel);
+        if (prefix < 0 || prefix >= width) {
+            throw new IllegalArgumentException("level " + level + " has " + width + " nodes, not one at " + prefix);
+        }
+        return (int) ((width - 1) / (fanOut - 1) + prefix);
+    }
+
+    /** Node {@code node}'s hash: the XOR of the ids under it, 32 bytes. */
+    public byte[] hash(int node) {
+        java.nio.ByteBuffer hash = java.nio.ByteBuffer.allocate(HASH_WORDS * Long.BYTES);
+        for (int word = 0; word < HASH_WORDS; word++) {
+            hash.putLong(hashes[node * HASH_WORDS + word]);
+        }
+        return hash.array();
+    }
+
     /** The ids node {@code node} covers. */
-    IdRange range(int node) {
+    public IdRange range(int node) {
         int level = 0;
         long levelStart = 0;
         long width = 1;

@@ -1,4 +1,4 @@
-package io.stemedb.replication.merkle;
+package io.stemedb.common.merkle;
 
 import java.util.HexFormat;
 
@@ -39,12 +39,12 @@ public record IdRange(long prefix, int prefixBits) {
     }
 
     /** The first 64 bits of an id, big-endian. */
-    static long leadingBits(byte[] id) {
+    public static long leadingBits(byte[] id) {
         return word(id, 0);
     }
 
     /** The 64 bits of an id from byte {@code offset} on, big-endian. */
-    static long word(byte[] id, int offset) {
+    public static long word(byte[] id, int offset) {
         return java.nio.ByteBuffer.wrap(id).getLong(offset);
     }
 

@@ -1,0 +1,120 @@
+package io.stemedb.api.admin;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.stemedb.api.error.ConflictException;
+import io.stemedb.api.error.NotFoundException;
+import io.stemedb.api.error.UnavailableException;
+import io.stemedb.api.error.UnavailableReason;
+import io.stemedb.api.replication.ReplicationClient;
+import io.stemedb.common.merkle.IdRange;
+import io.stemedb.common.validation.FieldError;
+import io.stemedb.common.validation.InvalidRequestException;
+import io.stemedb.common.validation.JsonFields;
+import io.stemedb.common.validation.JsonRequestReader;
+import io.stemedb.common.validation.ValidationLimits;
+import io.stemedb.proto.antientropy.DiffResponse;
+import io.stemedb.proto.antientropy.DifferingRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/admin/cluster/merkle-diff {"other_node"}} (admin key): where this node's store
+ * and another member's differ, from their Merkle trees alone — the ranges of the id space that
+ * differ and how many records each side holds in each. No records move. Asked of the local
+ * replication-service, which compares over the cluster port.
+ */
+@RestController
+public class MerkleDiffController {
+
+    private final ObjectProvider<ReplicationClient> replication;
+    private final JsonRequestReader json;
+
+    public MerkleDiffController(ObjectProvider<ReplicationClient> replication, ValidationLimits limits) {
+        this.replication = replication;
+        this.json = new JsonRequestReader(limits);
+    }
+
+    @PostMapping(path = "/v1/admin/cluster/merkle-diff", produces = MediaType.APPLICATION_JSON_VALUE)
+    public MerkleDiff diff(@RequestBody(required = false) byte[] body) {
+        String otherNode = otherNode(body);
+        ReplicationClient client = replication.getIfAvailable();
+        if (client == null) {
+            throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
+                    "this node runs without replication (stemedb.api.replication.enabled=false)", 5);
+        }
+        DiffResponse answer;
+        try {
+            answer = client.merkleDiff(otherNode);
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            String why = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+            switch (status.getCode()) {
+                case INVALID_ARGUMENT -> throw new InvalidRequestException(List.of(new FieldError("other_node", why)));
+                case NOT_FOUND -> throw new NotFoundException("other_node", why);
+                case FAILED_PRECONDITION -> throw new ConflictException(why);
+                default -> throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
+                        "the comparison did not complete: " + why, 1);
+            }
+        }
+        return MerkleDiff.of(answer);
+    }
+
+    private String otherNode(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new InvalidRequestException(List.of(new FieldError("other_node", "is required")));
+        }
+        JsonNode request = json.readObject(body);
+        List<FieldError> errors = new ArrayList<>();
+        JsonFields.rejectUnknown(request, Set.of("other_node"), errors);
+        JsonNode value = request.get("other_node");
+        if (value == null || value.isNull()) {
+            errors.add(new FieldError("other_node", "is required"));
+        } else if (!value.isString() || value.stringValue().isBlank()) {
+            errors.add(new FieldError("other_node", "must be a member's node id"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return value.stringValue();
+    }
+
+    /**
+     * @param identical     true when the two stores hold the same records (no ranges)
+     * @param ranges        the differing ranges, in id order
+     * @param nodesRead     tree nodes read from each side
+     * @param bytesReceived bytes of the other node's answers
+     * @param rounds        questions asked of each side (at most one per level of the tree)
+     */
+    public record MerkleDiff(String node, String otherNode, boolean identical, long recordsHere, long recordsThere,
+            long appliedIndexHere, long appliedIndexThere, List<Range> ranges, long nodesRead, long bytesReceived,
+            int rounds) {
+
+        static MerkleDiff of(DiffResponse answer) {
+            List<Range> ranges = new ArrayList<>();
+            for (DifferingRange range : answer.getRangesList()) {
+                IdRange ids = new IdRange(range.getPrefix(), range.getPrefixBits());
+                ranges.add(new Range(ids.firstId(), ids.lastId(), range.getPrefixBits(), range.getHere(), range.getThere()));
+            }
+            return new MerkleDiff(answer.getNode(), answer.getOtherNode(), ranges.isEmpty(), answer.getRecordsHere(),
+                    answer.getRecordsThere(), answer.getAppliedIndexHere(), answer.getAppliedIndexThere(), ranges,
+                    answer.getNodesRead(), answer.getBytesReceived(), answer.getRounds());
+        }
+    }
+
+    /**
+     * @param firstId    lowest id of the range (64 hex characters)
+     * @param lastId     highest id of the range
+     * @param prefixBits leading bits of an id the range fixes
+     * @param here       records this node holds in it
+     * @param there      records the other node holds in it
+     */
+    public record Range(String firstId, String lastId, int prefixBits, long here, long there) {}
+}

@@ -1,0 +1,110 @@
+package io.stemedb.api.index;
+
+import io.stemedb.common.merkle.MerkleTree;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The Merkle tree over the ids of every record the index holds (assertions, retractions, votes;
+ * epochs are named by number, not by content, and are left out), in the one shape every node
+ * keeps ({@link MerkleTree#standard()}), for anti-entropy: the replication-service reads it over
+ * the store's gRPC contract to find where this node and another differ.
+ *
+ * <p>The index's writer adds each record once, when it is first applied (a duplicate would cancel
+ * out of the hashes); readers take a lock that the writer holds only for an add's few XORs.
+ */
+public final class RecordTree {
+
+    /** One node as read: how many records are under it and the XOR of their ids (32 bytes). */
+    public record Node(long count, byte[] hash) {}
+
+    private final MerkleTree tree = MerkleTree.standard();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /**
+     * Adds a record's id: the index's writer, once per record it applies. Ids are content hashes,
+     * 64 hex characters; anything else (no write path makes one, but the index must never stop
+     * on its tree) goes in as the SHA-256 of its text, the same on every node.
+     */
+    public void add(String id) {
+        lock.lock();
+        try {
+            if (id.length() == 64) {
+                try {
+                    tree.add(id);
+                    return;
+                } catch (IllegalArgumentException notHex) {
+                    // falls through to the hash of the text
+                }
+            }
+            tree.add(sha256(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    public int bitsPerLevel() {
+        return tree.bitsPerLevel();
+    }
+
+    public int depth() {
+        return tree.depth();
+    }
+
+    /** Records in the tree. */
+    public long count() {
+        lock.lock();
+        try {
+            return tree.count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The root (level 0, no parents), or every child at {@code level} of the nodes named by their
+     * prefixes at {@code level - 1}, in order, all as of one moment.
+     *
+     * @throws IllegalArgumentException for a level or prefix the tree does not have
+     */
+    public List<Node> read(int level, long[] parents) {
+        if (level < 0 || level > tree.depth()) {
+            throw new IllegalArgumentException("the tree's levels are 0 to " + tree.depth() + ", not " + level);
+        }
+        if (level == 0 && parents.length != 0) {
+            throw new IllegalArgumentException("the root has no parents");
+        }
+        if (level != 0 && parents.length == 0) {
+            throw new IllegalArgumentException("level " + level + " needs the parents whose children to read");
+        }
+        List<Node> nodes = new ArrayList<>(level == 0 ? 1 : parents.length * tree.fanOut());
+        lock.lock();
+        try {
+            if (level == 0) {
+                nodes.add(new Node(tree.count(0), tree.hash(0)));
+                return nodes;
+            }
+            for (long parent : parents) {
+                int first = tree.firstChild(tree.node(level - 1, parent));
+                for (int child = first; child < first + tree.fanOut(); child++) {
+                    nodes.add(new Node(tree.count(child), tree.hash(child)));
+                }
+            }
+            return nodes;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.stemedb.replication.merkle;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stemedb.proto.antientropy.AntiEntropyGrpc;
+import io.stemedb.proto.antientropy.DiffRequest;
+import io.stemedb.proto.antientropy.DiffResponse;
+import io.stemedb.proto.antientropy.DifferingRange;
+import io.stemedb.proto.store.RecordStoreGrpc;
+import io.stemedb.proto.store.TreeNode;
+import io.stemedb.proto.store.TreeNodesRequest;
+import io.stemedb.proto.store.TreeNodesResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Anti-entropy on the cluster port ({@code stemedb_antientropy.proto}): passes this node's store's
+ * Merkle tree nodes to a peer that asks ({@code TreeNodes}), and compares this node's store with
+ * another's ({@code Diff}) by a {@link MerkleDescent} whose questions go to the local store (its
+ * api-service's {@code RecordStore}) and to the other node's {@code TreeNodes}, level by level.
+ *
+ * <p>Each answer is a moment of a store that may be taking writes, so while writes go on a diff
+ * can name a range that a write has just filled on one side and not yet on the other; it names a
+ * range only where the two really answered differently.
+ */
+public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBase {
+
+    private final String nodeId;
+    private final RecordStoreGrpc.RecordStoreBlockingStub store;
+    private final Function<String, ManagedChannel> channelTo;
+    private final Duration timeout;
+    private final Map<String, Counter> diffs = new TreeMap<>();
+
+    /**
+     * @param channelTo the cluster-port channel to a member by id, null for an id it does not know
+     * @param timeout   deadline of each call, to the store and to the other node
+     */
+    public AntiEntropyService(String nodeId, ManagedChannel storeChannel, Function<String, ManagedChannel> channelTo,
+            Duration timeout, MeterRegistry registry) {
+        this.nodeId = nodeId;
+        this.store = RecordStoreGrpc.newBlockingStub(storeChannel);
+        this.channelTo = channelTo;
+        this.timeout = timeout;
+        for (String outcome : List.of("identical", "different", "failed")) {
+            diffs.put(outcome, Counter.builder("stemedb.merkle.diffs")
+                    .description("Merkle comparisons of this node's store with another node's, by outcome")
+                    .tag("outcome", outcome)
+                    .register(registry));
+        }
+    }
+
+    @Override
+    public void treeNodes(TreeNodesRequest request, StreamObserver<TreeNodesResponse> response) {
+        try {
+            response.onNext(localNodes(request));
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? e
+                    : Status.UNAVAILABLE.withDescription("this node's record store did not answer: " + e.getStatus())
+                            .asRuntimeException());
+        }
+    }
+
+    @Override
+    public void diff(DiffRequest request, StreamObserver<DiffResponse> response) {
+        String other = request.getOtherNode();
+        if (other.isEmpty() || other.equals(nodeId)) {
+            diffs.get("failed").increment();
+            response.onError(Status.INVALID_ARGUMENT.withDescription(other.isEmpty() ? "other_node is required"
+                    : "other_node names this node itself").asRuntimeException());
+            return;
+        }
+        ManagedChannel channel = channelTo.apply(other);
+        if (channel == null) {
+            diffs.get("failed").increment();
+            response.onError(Status.NOT_FOUND.withDescription("no member named " + other + " in this node's cluster")
+                    .asRuntimeException());
+            return;
+        }
+        AntiEntropyGrpc.AntiEntropyBlockingStub peer = AntiEntropyGrpc.newBlockingStub(channel);
+        try {
+            DiffResponse answer = compare(other, peer);
+            diffs.get(answer.getRangesCount() == 0 ? "identical" : "different").increment();
+            response.onNext(answer);
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            diffs.get("failed").increment();
+            response.onError(e);
+        }
+    }
+
+    private DiffResponse compare(String other, AntiEntropyGrpc.AntiEntropyBlockingStub peer) {
+        MerkleDescent descent = null;
+        DiffResponse.Builder answer = DiffResponse.newBuilder().setNode(nodeId).setOtherNode(other);
+        long bytes = 0;
+        int rounds = 0;
+        TreeNodesRequest request = TreeNodesRequest.getDefaultInstance();
+        while (true) {
+            TreeNodesResponse here = localNodes(request);
+            TreeNodesResponse there;
+            try {
+                there = peer.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).treeNodes(request);
+            } catch (StatusRuntimeException e) {
+                throw Status.UNAVAILABLE.withDescription(other + " did not answer for its tree: " + e.getStatus())
+                        .asRuntimeException();
+            }
+            bytes += there.getSerializedSize();
+            rounds++;
+            if (here.getBitsPerLevel() != there.getBitsPerLevel() || here.getDepth() != there.getDepth()) {
+                throw Status.FAILED_PRECONDITION.withDescription("the stores' trees have different shapes (fan-out 2^"
+                        + here.getBitsPerLevel() + " depth " + here.getDepth() + " here, 2^" + there.getBitsPerLevel()
+                        + " depth " + there.getDepth() + " on " + other + "): a node of another version").asRuntimeException();
+            }
+            if (descent == null) {
+                descent = new MerkleDescent(here.getBitsPerLevel(), here.getDepth());
+                answer.setRecordsHere(here.getNodes(0).getCount()).setRecordsThere(there.getNodes(0).getCount())
+                        .setAppliedIndexHere(here.getAppliedIndex()).setAppliedIndexThere(there.getAppliedIndex());
+            }
+            try {
+                descent.answer(nodes(here), nodes(there));
+            } catch (IllegalArgumentException e) {
+                throw Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+            }
+            if (descent.isDone()) {
+                break;
+            }
+            MerkleDescent.Question question = descent.question();
+            TreeNodesRequest.Builder next = TreeNodesRequest.newBuilder().setLevel(question.level());
+            for (long parent : question.parents()) {
+                next.addParents(parent);
+            }
+            request = next.build();
+        }
+        for (MerkleDifference.Range range : descent.ranges()) {
+            answer.addRanges(DifferingRange.newBuilder().setPrefix(range.range().prefix())
+                    .setPrefixBits(range.range().prefixBits()).setHere(range.countHere()).setThere(range.countThere()));
+        }
+        return answer.setNodesRead(descent.nodesRead()).setBytesReceived(bytes).setRounds(rounds).build();
+    }
+
+    private TreeNodesResponse localNodes(TreeNodesRequest request) {
+        try {
+            return store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).treeNodes(request);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+                throw e;
+            }
+            throw Status.UNAVAILABLE.withDescription("this node's record store (api-service) did not answer: "
+                    + e.getStatus()).asRuntimeException();
+        }
+    }
+
+    private static List<MerkleDescent.Node> nodes(TreeNodesResponse response) {
+        List<MerkleDescent.Node> nodes = new ArrayList<>(response.getNodesCount());
+        for (TreeNode node : response.getNodesList()) {
+            nodes.add(new MerkleDescent.Node(node.getCount(), node.getHash().toByteArray()));
+        }
+        return nodes;
+    }
+}

@@ -1,5 +1,6 @@
 package io.stemedb.api.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.stemedb.api.error.ConflictException;
@@ -88,14 +89,20 @@ public class MerkleDiffController {
 
     /**
      * @param identical     true when the two stores hold the same records (no ranges)
+     * @param exact         whether {@code onlyHere} and {@code onlyThere} are exact (false when the
+     *                      ranges held more ids than a diff lists; then null)
+     * @param onlyHere      records this node holds and the other does not
+     * @param onlyThere     records the other node holds and this one does not
      * @param ranges        the differing ranges, in id order
      * @param nodesRead     tree nodes read from each side
      * @param bytesReceived bytes of the other node's answers
      * @param rounds        questions asked of each side (at most one per level of the tree)
+     * @param idsListed     ids listed from each side to count the one-sided records exactly
      */
-    public record MerkleDiff(String node, String otherNode, boolean identical, long recordsHere, long recordsThere,
-            long appliedIndexHere, long appliedIndexThere, List<Range> ranges, long nodesRead, long bytesReceived,
-            int rounds) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MerkleDiff(String node, String otherNode, boolean identical, boolean exact, Long onlyHere,
+            Long onlyThere, long recordsHere, long recordsThere, long appliedIndexHere, long appliedIndexThere,
+            List<Range> ranges, long nodesRead, long bytesReceived, int rounds, long idsListed) {
 
         static MerkleDiff of(DiffResponse answer) {
             List<Range> ranges = new ArrayList<>();
@@ -103,9 +110,11 @@ public class MerkleDiffController {
                 IdRange ids = new IdRange(range.getPrefix(), range.getPrefixBits());
                 ranges.add(new Range(ids.firstId(), ids.lastId(), range.getPrefixBits(), range.getHere(), range.getThere()));
             }
-            return new MerkleDiff(answer.getNode(), answer.getOtherNode(), ranges.isEmpty(), answer.getRecordsHere(),
+            boolean exact = answer.getExact() || ranges.isEmpty();
+            return new MerkleDiff(answer.getNode(), answer.getOtherNode(), ranges.isEmpty(), exact,
+                    exact ? answer.getOnlyHere() : null, exact ? answer.getOnlyThere() : null, answer.getRecordsHere(),
                     answer.getRecordsThere(), answer.getAppliedIndexHere(), answer.getAppliedIndexThere(), ranges,
-                    answer.getNodesRead(), answer.getBytesReceived(), answer.getRounds());
+                    answer.getNodesRead(), answer.getBytesReceived(), answer.getRounds(), answer.getIdsListed());
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps ({@link MerkleTree#standard()}), for anti-entropy: the replication-service reads it over
  * the store's gRPC contract to find where this node and another differ.
  *
+ * <p>Beside the tree, the ids under each leaf (references to the index's own id strings, ~4 bytes
+ * a record), so that a range the tree says differs can be listed without a scan of the index.
+ *
  * <p>The index's writer adds each record once, when it is first applied (a duplicate would cancel
  * out of the hashes); readers take a lock that the writer holds only for an add's few XORs.
  */
@@ -24,6 +27,9 @@ public final class RecordTree {
 
     private final MerkleTree tree = MerkleTree.standard();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Ids under each leaf, in the order they were added; null for a leaf with none. */
+    private final String[][] leafIds = new String[tree.leaves()][];
+    private final int[] leafSizes = new int[tree.leaves()];
 
     /**
      * Adds a record's id: the index's writer, once per record it applies. Ids are content hashes,
@@ -33,15 +39,25 @@ public final class RecordTree {
     public void add(String id) {
         lock.lock();
         try {
+            int leaf = -1;
             if (id.length() == 64) {
                 try {
-                    tree.add(id);
-                    return;
+                    leaf = tree.add(id);
                 } catch (IllegalArgumentException notHex) {
-                    // falls through to the hash of the text
+                    // the hash of the text, below
                 }
             }
-            tree.add(sha256(id));
+            if (leaf < 0) {
+                leaf = tree.add(sha256(id));
+            }
+            String[] ids = leafIds[leaf];
+            int size = leafSizes[leaf];
+            if (ids == null || size == ids.length) {
+                ids = java.util.Arrays.copyOf(ids == null ? new String[0] : ids, Math.max(4, size * 2));
+                leafIds[leaf] = ids;
+            }
+            ids[size] = id;
+            leafSizes[leaf] = size + 1;
         } finally {
             lock.unlock();
         }
@@ -52,6 +68,22 @@ public final class RecordTree {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Bits of an id's prefix that name its leaf (depth · bits per level: 16). */
+    public int leafBits() {
+        return tree.depth() * tree.bitsPerLevel();
+    }
+
+    /** The ids under leaf {@code leaf} (0 to 2^{@link #leafBits()} - 1), as of now. */
+    public List<String> idsUnder(int leaf) {
+        lock.lock();
+        try {
+            String[] ids = leafIds[leaf];
+            return ids == null ? List.of() : List.of(java.util.Arrays.copyOf(ids, leafSizes[leaf]));
+        } finally {
+            lock.unlock();
         }
     }
 

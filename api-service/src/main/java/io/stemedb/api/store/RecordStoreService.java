@@ -2,9 +2,13 @@ package io.stemedb.api.store;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.RecordTree;
+import io.stemedb.proto.store.IdChunk;
+import io.stemedb.proto.store.IdRangeRef;
+import io.stemedb.proto.store.ListIdsRequest;
 import io.stemedb.proto.store.RecordStoreGrpc;
 import io.stemedb.proto.store.TreeNode;
 import io.stemedb.proto.store.TreeNodesRequest;
@@ -25,6 +29,8 @@ public class RecordStoreService extends RecordStoreGrpc.RecordStoreImplBase {
 
     /** Most parents one request may name: 4,096 × fan-out 16 nodes ≈ 2.7 MB of answer, under gRPC's 4 MB default. */
     static final int MAX_PARENTS = 4_096;
+    /** Ids per chunk of a listing: 4,096 × ~66 bytes ≈ 270 KB a message. */
+    static final int CHUNK_IDS = 4_096;
 
     private final RecordTree tree;
     private final LongSupplier appliedIndex;
@@ -64,5 +70,40 @@ public class RecordStoreService extends RecordStoreGrpc.RecordStoreImplBase {
         }
         response.onNext(answer.build());
         response.onCompleted();
+    }
+
+    @Override
+    public void listIds(ListIdsRequest request, StreamObserver<IdChunk> response) {
+        int leafBits = tree.leafBits();
+        for (IdRangeRef range : request.getRangesList()) {
+            if (range.getPrefixBits() > leafBits || (range.getPrefixBits() < 64 && range.getPrefix() >>> range.getPrefixBits() != 0)) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("a range fixes at most " + leafBits
+                        + " bits, within them: not " + range.getPrefix() + "/" + range.getPrefixBits()).asRuntimeException());
+                return;
+            }
+        }
+        ServerCallStreamObserver<IdChunk> stream = (ServerCallStreamObserver<IdChunk>) response;
+        IdChunk.Builder chunk = IdChunk.newBuilder();
+        for (IdRangeRef range : request.getRangesList()) {
+            int shift = leafBits - range.getPrefixBits();
+            long firstLeaf = range.getPrefix() << shift;
+            long leaves = 1L << shift;
+            for (long leaf = firstLeaf; leaf < firstLeaf + leaves; leaf++) {
+                if (stream.isCancelled()) {
+                    return;
+                }
+                for (String id : tree.idsUnder((int) leaf)) {
+                    chunk.addIds(id);
+                    if (chunk.getIdsCount() == CHUNK_IDS) {
+                        stream.onNext(chunk.build());
+                        chunk = IdChunk.newBuilder();
+                    }
+                }
+            }
+        }
+        if (chunk.getIdsCount() > 0) {
+            stream.onNext(chunk.build());
+        }
+        stream.onCompleted();
     }
 }

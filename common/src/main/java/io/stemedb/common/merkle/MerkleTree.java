@@ -68,25 +68,35 @@ public final class MerkleTree {
         return new MerkleTree(STANDARD_BITS_PER_LEVEL, STANDARD_DEPTH);
     }
 
-    /** Adds one record by its id (32 bytes: the SHA-256 that names it). */
-    public void add(byte[] id) {
+    /**
+     * Adds one record by its id (32 bytes: the SHA-256 that names it).
+     *
+     * @return the leaf it went under, 0 to {@link #leaves()} - 1 (the position of its prefix)
+     */
+    public int add(byte[] id) {
         if (id.length != 32) {
             throw new IllegalArgumentException("a record id is 32 bytes, not " + id.length);
         }
-        add(IdRange.leadingBits(id), IdRange.word(id, 8), IdRange.word(id, 16), IdRange.word(id, 24));
+        return add(IdRange.leadingBits(id), IdRange.word(id, 8), IdRange.word(id, 16), IdRange.word(id, 24));
     }
 
-    /** Adds one record by its id as 64 hex characters (no array made on the way). */
-    public void add(String hexId) {
+    /** Adds one record by its id as 64 hex characters (no array made on the way); returns its leaf. */
+    public int add(String hexId) {
         if (hexId.length() != 64) {
             throw new IllegalArgumentException("a record id is 64 hex characters, not " + hexId.length());
         }
-        add(HexFormat.fromHexDigitsToLong(hexId, 0, 16), HexFormat.fromHexDigitsToLong(hexId, 16, 32),
+        return add(HexFormat.fromHexDigitsToLong(hexId, 0, 16), HexFormat.fromHexDigitsToLong(hexId, 16, 32),
                 HexFormat.fromHexDigitsToLong(hexId, 32, 48), HexFormat.fromHexDigitsToLong(hexId, 48, 64));
     }
 
-    private void add(long w0, long w1, long w2, long w3) {
-        int node = firstLeaf + (int) (w0 >>> (64 - bitsPerLevel * depth));
+    /** Leaves of the tree: fan-out^depth. */
+    public int leaves() {
+        return counts.length - firstLeaf;
+    }
+
+    private int add(long w0, long w1, long w2, long w3) {
+        int leaf = (int) (w0 >>> (64 - bitsPerLevel * depth));
+        int node = firstLeaf + leaf;
         while (true) {
             int at = node * HASH_WORDS;
             hashes[at] ^= w0;
@@ -95,7 +105,7 @@ public final class MerkleTree {
             hashes[at + 3] ^= w3;
             counts[node]++;
             if (node == 0) {
-                return;
+                return leaf;
             }
             node = (node - 1) / fanOut;
         }

@@ -86,8 +86,9 @@ public final class MerkleBenchCommand implements Callable<Integer> {
                 warmup.diff();
             }
         }
-        System.out.println("| records | differing | diff time (ms) | rounds | nodes read per side | bytes received | ranges | records in them (here / there) |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| records | differing | diff time (ms) | rounds | nodes read per side | ids listed per side"
+                + " | bytes received | ranges | records in them (here / there) | only here / only there |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         RecordTree here = tree(ids, extra, 0);
         for (int difference : differences) {
             RecordTree there = tree(ids, extra, difference);
@@ -107,13 +108,16 @@ public final class MerkleBenchCommand implements Callable<Integer> {
                     inHere += range.getHere();
                     inThere += range.getThere();
                 }
-                if (inThere - inHere != difference) {
-                    throw new IllegalStateException("the ranges hold " + (inThere - inHere) + " more records there, not "
-                            + difference);
+                if (inThere - inHere != difference || (last.getExact() && (last.getOnlyThere() != difference
+                        || last.getOnlyHere() != 0))) {
+                    throw new IllegalStateException("the diff found " + last.getOnlyHere() + " / " + last.getOnlyThere()
+                            + " one-sided records (ranges holding " + (inThere - inHere) + " more there), not 0 / " + difference);
                 }
-                System.out.printf("| %,d | %,d | %.1f | %d | %,d | %,d | %,d | %,d / %,d |%n", records, difference,
-                        median(times) / 1e6, last.getRounds(), last.getNodesRead(), last.getBytesReceived(),
-                        last.getRangesCount(), inHere, inThere);
+                System.out.printf("| %,d | %,d | %.1f | %d | %,d | %,d | %,d | %,d | %,d / %,d | %s |%n", records,
+                        difference, median(times) / 1e6, last.getRounds(), last.getNodesRead(), last.getIdsListed(),
+                        last.getBytesReceived(), last.getRangesCount(), inHere, inThere, last.getExact()
+                                ? String.format("%,d / %,d", last.getOnlyHere(), last.getOnlyThere())
+                                : "not counted (over the listing limit)");
             }
         }
         return 0;

@@ -323,6 +323,8 @@ class ReplicatedClusterIT {
                             }
                         });
                 assertThat(last[0].path("ranges")).isEmpty();
+                assertThat(last[0].path("exact").asBoolean()).isTrue();
+                assertThat(last[0].path("only_here").asLong() + last[0].path("only_there").asLong()).isZero();
                 assertThat(last[0].path("records_here").asLong()).isEqualTo(last[0].path("records_there").asLong())
                         .isPositive();
                 assertThat(last[0].path("rounds").asInt()).as("identical stores compare their roots only").isEqualTo(1);

@@ -15,7 +15,13 @@ import io.stemedb.proto.store.TreeNode;
 import io.stemedb.proto.store.TreeNodesRequest;
 import io.stemedb.proto.store.TreeNodesResponse;
 import java.time.Duration;
+import io.stemedb.proto.store.IdChunk;
+import io.stemedb.proto.store.IdRangeRef;
+import io.stemedb.proto.store.ListIdsRequest;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +39,9 @@ import java.util.function.Function;
  * range only where the two really answered differently.
  */
 public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBase {
+
+    /** Most ids a diff lists from each side (~16 MB of them) to count the records only one side holds. */
+    static final long MAX_LISTED_IDS = 250_000;
 
     private final String nodeId;
     private final RecordStoreGrpc.RecordStoreBlockingStub store;
@@ -62,6 +71,21 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
     public void treeNodes(TreeNodesRequest request, StreamObserver<TreeNodesResponse> response) {
         try {
             response.onNext(localNodes(request));
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? e
+                    : Status.UNAVAILABLE.withDescription("this node's record store did not answer: " + e.getStatus())
+                            .asRuntimeException());
+        }
+    }
+
+    @Override
+    public void listIds(ListIdsRequest request, StreamObserver<IdChunk> response) {
+        try {
+            Iterator<IdChunk> chunks = store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).listIds(request);
+            while (chunks.hasNext()) {
+                response.onNext(chunks.next());
+            }
             response.onCompleted();
         } catch (StatusRuntimeException e) {
             response.onError(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? e
@@ -140,11 +164,77 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
             }
             request = next.build();
         }
-        for (MerkleDifference.Range range : descent.ranges()) {
+        List<MerkleDifference.Range> ranges = descent.ranges();
+        for (MerkleDifference.Range range : ranges) {
             answer.addRanges(DifferingRange.newBuilder().setPrefix(range.range().prefix())
                     .setPrefixBits(range.range().prefixBits()).setHere(range.countHere()).setThere(range.countThere()));
         }
+        bytes += countOneSided(ranges, other, peer, answer);
         return answer.setNodesRead(descent.nodesRead()).setBytesReceived(bytes).setRounds(rounds).build();
+    }
+
+    /**
+     * Fills in how many records only one side holds: a range where one side holds nothing counts
+     * the other's whole; the rest are listed by id on both sides, unless they hold more than
+     * {@link #MAX_LISTED_IDS} on a side. Returns the bytes the other node sent for it.
+     */
+    private long countOneSided(List<MerkleDifference.Range> ranges, String other, AntiEntropyGrpc.AntiEntropyBlockingStub peer,
+            DiffResponse.Builder answer) {
+        long onlyHere = 0;
+        long onlyThere = 0;
+        long hereToList = 0;
+        long thereToList = 0;
+        ListIdsRequest.Builder listing = ListIdsRequest.newBuilder();
+        for (MerkleDifference.Range range : ranges) {
+            if (range.countHere() == 0 || range.countThere() == 0) {
+                onlyHere += range.countHere();
+                onlyThere += range.countThere();
+            } else {
+                listing.addRanges(IdRangeRef.newBuilder().setPrefix(range.range().prefix())
+                        .setPrefixBits(range.range().prefixBits()));
+                hereToList += range.countHere();
+                thereToList += range.countThere();
+            }
+        }
+        answer.setExact(true).setOnlyHere(onlyHere).setOnlyThere(onlyThere);
+        if (listing.getRangesCount() == 0) {
+            return 0;
+        }
+        if (hereToList > MAX_LISTED_IDS || thereToList > MAX_LISTED_IDS) {
+            answer.setExact(false);
+            return 0;
+        }
+        ListIdsRequest request = listing.build();
+        Set<String> here = new HashSet<>();
+        try {
+            store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).listIds(request)
+                    .forEachRemaining(chunk -> here.addAll(chunk.getIdsList()));
+        } catch (StatusRuntimeException e) {
+            throw Status.UNAVAILABLE.withDescription("this node's record store (api-service) did not list its ids: "
+                    + e.getStatus()).asRuntimeException();
+        }
+        long bytes = 0;
+        long listed = here.size();
+        long common = 0;
+        long thereCount = 0;
+        try {
+            Iterator<IdChunk> chunks = peer.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).listIds(request);
+            while (chunks.hasNext()) {
+                IdChunk chunk = chunks.next();
+                bytes += chunk.getSerializedSize();
+                for (String id : chunk.getIdsList()) {
+                    thereCount++;
+                    if (here.contains(id)) {
+                        common++;
+                    }
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            throw Status.UNAVAILABLE.withDescription(other + " did not list its ids: " + e.getStatus()).asRuntimeException();
+        }
+        answer.setOnlyHere(onlyHere + here.size() - common).setOnlyThere(onlyThere + thereCount - common)
+                .setIdsListed(Math.max(listed, thereCount));
+        return bytes;
     }
 
     private TreeNodesResponse localNodes(TreeNodesRequest request) {

@@ -12,7 +12,12 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stemedb.common.merkle.IdRange;
 import io.stemedb.common.merkle.MerkleTree;
+import io.stemedb.proto.store.IdChunk;
+import io.stemedb.proto.store.IdRangeRef;
+import io.stemedb.proto.store.ListIdsRequest;
+import java.util.HexFormat;
 import io.stemedb.proto.antientropy.AntiEntropyGrpc;
 import io.stemedb.proto.antientropy.DiffRequest;
 import io.stemedb.proto.antientropy.DiffResponse;
@@ -82,6 +87,9 @@ class AntiEntropyServiceTest {
             assertThat(diff.getRecordsHere()).isEqualTo(shared + onlyA);
             assertThat(diff.getRecordsThere()).isEqualTo(shared + onlyB);
             assertThat(diff.getRounds()).isBetween(1, MerkleTree.STANDARD_DEPTH + 1);
+            assertThat(diff.getExact()).isTrue();
+            assertThat(diff.getOnlyHere()).as("records only a holds, seed " + seed).isEqualTo(onlyA);
+            assertThat(diff.getOnlyThere()).as("records only b holds, seed " + seed).isEqualTo(onlyB);
             if (onlyA == 0 && onlyB == 0) {
                 assertThat(diff.getRangesList()).isEmpty();
                 assertThat(diff.getRounds()).as("identical stores compare their roots only").isEqualTo(1);
@@ -155,6 +163,7 @@ class AntiEntropyServiceTest {
         private final int bits;
         private final int depth;
         private volatile MerkleTree tree;
+        private final List<byte[]> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         TreeStore(MerkleTree tree) {
             this.tree = tree;
@@ -164,10 +173,27 @@ class AntiEntropyServiceTest {
 
         void reset() {
             tree = new MerkleTree(bits, depth);
+            ids.clear();
         }
 
         void add(byte[] id) {
             tree.add(id);
+            ids.add(id);
+        }
+
+        @Override
+        public void listIds(ListIdsRequest request, StreamObserver<IdChunk> response) {
+            IdChunk.Builder chunk = IdChunk.newBuilder();
+            for (IdRangeRef ref : request.getRangesList()) {
+                IdRange range = new IdRange(ref.getPrefix(), ref.getPrefixBits());
+                for (byte[] id : ids) {
+                    if (range.contains(id)) {
+                        chunk.addIds(HexFormat.of().formatHex(id));
+                    }
+                }
+            }
+            response.onNext(chunk.build());
+            response.onCompleted();
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,7 +54,7 @@ public final class RecordTree {
             String[] ids = leafIds[leaf];
             int size = leafSizes[leaf];
             if (ids == null || size == ids.length) {
-                ids = java.util.Arrays.copyOf(ids == null ? new String[0] : ids, Math.max(4, size * 2));
+                ids = Arrays.copyOf(ids == null ? new String[0] : ids, Math.max(4, size * 2));
                 leafIds[leaf] = ids;
             }
             ids[size] = id;
@@ -81,7 +82,7 @@ public final class RecordTree {
         lock.lock();
         try {
             String[] ids = leafIds[leaf];
-            return ids == null ? List.of() : List.of(java.util.Arrays.copyOf(ids, leafSizes[leaf]));
+            return ids == null ? List.of() : List.of(Arrays.copyOf(ids, leafSizes[leaf]));
         } finally {
             lock.unlock();
         }

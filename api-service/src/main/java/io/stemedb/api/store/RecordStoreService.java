@@ -76,7 +76,8 @@ public class RecordStoreService extends RecordStoreGrpc.RecordStoreImplBase {
     public void listIds(ListIdsRequest request, StreamObserver<IdChunk> response) {
         int leafBits = tree.leafBits();
         for (IdRangeRef range : request.getRangesList()) {
-            if (range.getPrefixBits() > leafBits || (range.getPrefixBits() < 64 && range.getPrefix() >>> range.getPrefixBits() != 0)) {
+            boolean prefixFits = range.getPrefix() >>> range.getPrefixBits() == 0;
+            if (range.getPrefixBits() > leafBits || !prefixFits) {
                 response.onError(Status.INVALID_ARGUMENT.withDescription("a range fixes at most " + leafBits
                         + " bits, within them: not " + range.getPrefix() + "/" + range.getPrefixBits()).asRuntimeException());
                 return;

@@ -73,9 +73,7 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
             response.onNext(localNodes(request));
             response.onCompleted();
         } catch (StatusRuntimeException e) {
-            response.onError(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? e
-                    : Status.UNAVAILABLE.withDescription("this node's record store did not answer: " + e.getStatus())
-                            .asRuntimeException());
+            response.onError(e); // already as the store's failure (storeFailure)
         }
     }
 
@@ -88,9 +86,7 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
             }
             response.onCompleted();
         } catch (StatusRuntimeException e) {
-            response.onError(e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? e
-                    : Status.UNAVAILABLE.withDescription("this node's record store did not answer: " + e.getStatus())
-                            .asRuntimeException());
+            response.onError(storeFailure(e));
         }
     }
 
@@ -241,12 +237,17 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
         try {
             return store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).treeNodes(request);
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-                throw e;
-            }
-            throw Status.UNAVAILABLE.withDescription("this node's record store (api-service) did not answer: "
-                    + e.getStatus()).asRuntimeException();
+            throw storeFailure(e);
         }
+    }
+
+    /** A failed call to this node's store as this service answers it: a question it refused, or UNAVAILABLE. */
+    private static StatusRuntimeException storeFailure(StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+            return e;
+        }
+        return Status.UNAVAILABLE.withDescription("this node's record store (api-service) did not answer: " + e.getStatus())
+                .asRuntimeException();
     }
 
     private static List<MerkleDescent.Node> nodes(TreeNodesResponse response) {

@@ -113,27 +113,12 @@ public final class RecordTree {
      * @throws IllegalArgumentException for a level or prefix the tree does not have
      */
     public List<Node> read(int level, long[] parents) {
-        if (level < 0 || level > tree.depth()) {
-            throw new IllegalArgumentException("the tree's levels are 0 to " + tree.depth() + ", not " + level);
-        }
-        if (level == 0 && parents.length != 0) {
-            throw new IllegalArgumentException("the root has no parents");
-        }
-        if (level != 0 && parents.length == 0) {
-            throw new IllegalArgumentException("level " + level + " needs the parents whose children to read");
-        }
-        List<Node> nodes = new ArrayList<>(level == 0 ? 1 : parents.length * tree.fanOut());
+        int[] asked = tree.nodesAsked(level, parents);
+        List<Node> nodes = new ArrayList<>(asked.length);
         lock.lock();
         try {
-            if (level == 0) {
-                nodes.add(new Node(tree.count(0), tree.hash(0)));
-                return nodes;
-            }
-            for (long parent : parents) {
-                int first = tree.firstChild(tree.node(level - 1, parent));
-                for (int child = first; child < first + tree.fanOut(); child++) {
-                    nodes.add(new Node(tree.count(child), tree.hash(child)));
-                }
+            for (int node : asked) {
+                nodes.add(new Node(tree.count(node), tree.hash(node)));
             }
             return nodes;
         } finally {

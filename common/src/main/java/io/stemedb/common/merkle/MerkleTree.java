@@ -169,6 +169,36 @@ public final class MerkleTree {
         return (int) ((width - 1) / (fanOut - 1) + prefix);
     }
 
+    /**
+     * The nodes a question of anti-entropy reads, in order: the root ({@code level} 0, no
+     * parents), or every child at {@code level} of the nodes named by their prefixes at
+     * {@code level - 1}.
+     *
+     * @throws IllegalArgumentException for a level or prefix the tree does not have
+     */
+    public int[] nodesAsked(int level, long[] parents) {
+        if (level < 0 || level > depth) {
+            throw new IllegalArgumentException("the tree's levels are 0 to " + depth + ", not " + level);
+        }
+        if (level == 0) {
+            if (parents.length != 0) {
+                throw new IllegalArgumentException("the root has no parents");
+            }
+            return new int[] {0};
+        }
+        if (parents.length == 0) {
+            throw new IllegalArgumentException("level " + level + " needs the parents whose children to read");
+        }
+        int[] nodes = new int[parents.length * fanOut];
+        for (int p = 0; p < parents.length; p++) {
+            int first = firstChild(node(level - 1, parents[p]));
+            for (int i = 0; i < fanOut; i++) {
+                nodes[p * fanOut + i] = first + i;
+            }
+        }
+        return nodes;
+    }
+
     /** Node {@code node}'s hash: the XOR of the ids under it, 32 bytes. */
     public byte[] hash(int node) {
         java.nio.ByteBuffer hash = java.nio.ByteBuffer.allocate(HASH_WORDS * Long.BYTES);

@@ -132,15 +132,8 @@ public final class MerkleDescent {
     /** The nodes a question reads from a tree that is at hand (the local side, or a test's). */
     public static List<Node> read(MerkleTree tree, Question question) {
         List<Node> nodes = new ArrayList<>(question.nodes(tree.fanOut()));
-        if (question.level() == 0) {
-            nodes.add(new Node(tree.count(0), tree.hash(0)));
-            return nodes;
-        }
-        for (long parent : question.parents()) {
-            for (int i = 0; i < tree.fanOut(); i++) {
-                int node = tree.node(question.level(), parent * tree.fanOut() + i);
-                nodes.add(new Node(tree.count(node), tree.hash(node)));
-            }
+        for (int node : tree.nodesAsked(question.level(), question.parents())) {
+            nodes.add(new Node(tree.count(node), tree.hash(node)));
         }
         return nodes;
     }

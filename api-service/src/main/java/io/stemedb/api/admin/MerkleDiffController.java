@@ -1,12 +1,6 @@
 package io.stemedb.api.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.stemedb.api.error.ConflictException;
-import io.stemedb.api.error.NotFoundException;
-import io.stemedb.api.error.UnavailableException;
-import io.stemedb.api.error.UnavailableReason;
 import io.stemedb.api.replication.ReplicationClient;
 import io.stemedb.common.merkle.IdRange;
 import io.stemedb.common.validation.FieldError;
@@ -46,25 +40,7 @@ public class MerkleDiffController {
     @PostMapping(path = "/v1/admin/cluster/merkle-diff", produces = MediaType.APPLICATION_JSON_VALUE)
     public MerkleDiff diff(@RequestBody(required = false) byte[] body) {
         String otherNode = otherNode(body);
-        ReplicationClient client = replication.getIfAvailable();
-        if (client == null) {
-            throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
-                    "this node runs without replication (stemedb.api.replication.enabled=false)", 5);
-        }
-        DiffResponse answer;
-        try {
-            answer = client.merkleDiff(otherNode);
-        } catch (StatusRuntimeException e) {
-            Status status = e.getStatus();
-            String why = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
-            switch (status.getCode()) {
-                case INVALID_ARGUMENT -> throw new InvalidRequestException(List.of(new FieldError("other_node", why)));
-                case NOT_FOUND -> throw new NotFoundException("other_node", why);
-                case FAILED_PRECONDITION -> throw new ConflictException(why);
-                default -> throw new UnavailableException(UnavailableReason.REPLICATION_UNAVAILABLE,
-                        "the comparison did not complete: " + why, 1);
-            }
-        }
+        DiffResponse answer = ReplicationCalls.aboutMember(replication, "other_node", client -> client.merkleDiff(otherNode));
         return MerkleDiff.of(answer);
     }
 

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.Condition;
@@ -40,7 +39,8 @@ public class AssertionIndex {
     private final NavigableMap<String, ConceptAssertions> concepts = new ConcurrentSkipListMap<>();
     /** Replaced only while empty ({@link #expect}). */
     private volatile Map<String, AssertionState> assertionsById = new ConcurrentHashMap<>();
-    private final Set<String> otherRecordIds = ConcurrentHashMap.newKeySet();
+    /** Retractions and votes by id (a set would cost the same: a key set is a map to TRUE). */
+    private final Map<String, LogRecord> otherRecords = new ConcurrentHashMap<>();
     private final AppendOnlyList<LogRecord> records = new AppendOnlyList<>();
     private final AppendOnlyList<Epoch> epochs = new AppendOnlyList<>();
     /** Writer only: votes and retractions that arrived before their assertion. */
@@ -111,12 +111,12 @@ public class AssertionIndex {
 
     private ApplyOutcome place(LogRecord record) {
         if (record instanceof Retraction retraction) {
-            if (!otherRecordIds.add(retraction.id())) {
+            if (otherRecords.putIfAbsent(retraction.id(), retraction) != null) {
                 return ApplyOutcome.DUPLICATE;
             }
             return attach(retraction, retraction.assertionId());
         } else if (record instanceof Vote vote) {
-            if (!otherRecordIds.add(vote.id())) {
+            if (otherRecords.putIfAbsent(vote.id(), vote) != null) {
                 return ApplyOutcome.DUPLICATE;
             }
             return attach(vote, vote.assertionId());
@@ -281,7 +281,13 @@ public class AssertionIndex {
 
     /** Whether a retraction or vote with this id has been applied. */
     public boolean hasRecord(String id) {
-        return otherRecordIds.contains(id) || assertionsById.containsKey(id);
+        return otherRecords.containsKey(id) || assertionsById.containsKey(id);
+    }
+
+    /** The assertion, retraction or vote with this id, as applied; null if the index has none. */
+    public LogRecord record(String id) {
+        AssertionState assertion = assertionsById.get(id);
+        return assertion != null ? assertion.assertion() : otherRecords.get(id);
     }
 
     public List<Epoch> epochs() {

@@ -4,6 +4,10 @@ import io.grpc.ManagedChannel;
 import io.stemedb.proto.antientropy.AntiEntropyGrpc;
 import io.stemedb.proto.antientropy.DiffRequest;
 import io.stemedb.proto.antientropy.DiffResponse;
+import io.stemedb.proto.antientropy.SyncRequest;
+import io.stemedb.proto.antientropy.SyncSession;
+import io.stemedb.proto.antientropy.SyncSessionsRequest;
+import io.stemedb.proto.antientropy.SyncSessionsResponse;
 import io.stemedb.common.consensus.CommitState;
 import io.stemedb.common.consensus.CommitWatch;
 import io.stemedb.proto.consensus.ConsensusControlGrpc;
@@ -79,6 +83,18 @@ public class ReplicationClient implements AutoCloseable {
     public DiffResponse merkleDiff(String otherNode) {
         return antiEntropy.withDeadlineAfter(timeout.toMillis() * 6, TimeUnit.MILLISECONDS)
                 .diff(DiffRequest.newBuilder().setOtherNode(otherNode).build());
+    }
+
+    /** Starts (or resumes) a Merkle sync of this node's store with {@code otherNode}'s; answers at once. */
+    public SyncSession sync(String otherNode, boolean force) {
+        return antiEntropy.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .sync(SyncRequest.newBuilder().setOtherNode(otherNode).setForce(force).build());
+    }
+
+    /** The newest Merkle sync session with each other node. */
+    public SyncSessionsResponse syncSessions() {
+        return antiEntropy.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .syncSessions(SyncSessionsRequest.getDefaultInstance());
     }
 
     /** The replication streams' breakers, one per member this node streams to. */

@@ -12,12 +12,18 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.common.canonical.ContentHash;
+import io.stemedb.common.codec.LogRecordCodec;
 import io.stemedb.common.merkle.IdRange;
 import io.stemedb.common.model.Assertion;
 import io.stemedb.common.model.AssertionContent;
+import io.stemedb.common.model.LogRecord;
+import io.stemedb.common.model.Retraction;
+import io.stemedb.common.model.Vote;
 import io.stemedb.proto.store.IdRangeRef;
 import io.stemedb.proto.store.ListIdsRequest;
+import io.stemedb.proto.store.ReadRecordsRequest;
 import io.stemedb.proto.store.RecordStoreGrpc;
+import io.stemedb.proto.store.StoredRecord;
 import io.stemedb.proto.store.TreeNodesRequest;
 import io.stemedb.proto.store.TreeNodesResponse;
 import java.util.ArrayList;
@@ -75,6 +81,35 @@ class RecordStoreServiceTest {
         IdRange wider = new IdRange(leaf >>> 8, 8);
         assertThat(list(wider)).isEqualTo(ids.stream()
                 .filter(id -> wider.contains(HexFormat.of().parseHex(id))).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    @Test
+    void recordsReadByIdAreTheLogsOwnBytesAndUnknownIdsAreLeftOut() {
+        String target = ids.get(5);
+        Vote vote = new Vote(ContentHash.ofVote(target, "voter", 1, 99), target, "voter", 1, 99, 2, 3_001);
+        Retraction retraction = new Retraction(ContentHash.ofRetraction(target, "agent", "stale"), target, "agent", "stale",
+                100, 2, 3_002);
+        index.apply(vote);
+        index.apply(retraction);
+        List<String> asked = List.of(ids.get(0), "f".repeat(64), vote.id(), retraction.id(), ids.get(2_999));
+        List<StoredRecord> read = new ArrayList<>();
+        store.readRecords(ReadRecordsRequest.newBuilder().addAllIds(asked).build())
+                .forEachRemaining(chunk -> read.addAll(chunk.getRecordsList()));
+
+        assertThat(read).hasSize(4);
+        List<LogRecord> decoded = read.stream().map(stored -> LogRecordCodec.decode(stored.getTypeValue(),
+                stored.getPayload().toByteArray(), stored.getTerm(), stored.getIndex())).toList();
+        assertThat(decoded).allMatch(ContentHash::matches);
+        assertThat(decoded.get(0)).isEqualTo(index.record(ids.get(0)));
+        assertThat(decoded.get(1)).isEqualTo(vote);
+        assertThat(decoded.get(2)).isEqualTo(retraction);
+        assertThat(read.get(3).getIndex()).isEqualTo(3_000);
+
+        ReadRecordsRequest.Builder tooMany = ReadRecordsRequest.newBuilder();
+        for (int i = 0; i <= RecordStoreService.MAX_READ_IDS; i++) {
+            tooMany.addIds(ids.get(i % ids.size()));
+        }
+        assertInvalid(() -> store.readRecords(tooMany.build()).forEachRemaining(chunk -> {}));
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.stemedb.common.canonical;
 
+import io.stemedb.common.model.Assertion;
 import io.stemedb.common.model.AssertionContent;
+import io.stemedb.common.model.LogRecord;
+import io.stemedb.common.model.Retraction;
+import io.stemedb.common.model.Vote;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,6 +54,22 @@ public final class ContentHash {
     public static String ofVote(String assertionId, String agentId, int weight, long hlc) {
         return HexFormat.of().formatHex(sha256().digest(encode(VOTE_DOMAIN, assertionId, agentId,
                 Integer.toString(weight), Long.toString(hlc))));
+    }
+
+    /**
+     * Whether a record carries the id its content gives it: how a record that arrives from
+     * another node (anti-entropy) is checked before anything is done with it. An epoch is named
+     * by its number, not its content, and never matches.
+     */
+    public static boolean matches(LogRecord record) {
+        if (record instanceof Assertion assertion) {
+            return of(assertion.content()).equals(assertion.id());
+        } else if (record instanceof Retraction retraction) {
+            return ofRetraction(retraction.assertionId(), retraction.agentId(), retraction.reason()).equals(retraction.id());
+        } else if (record instanceof Vote vote) {
+            return ofVote(vote.assertionId(), vote.agentId(), vote.weight(), vote.hlc()).equals(vote.id());
+        }
+        return false;
     }
 
     private static byte[] encode(String domain, String... fields) {

@@ -166,8 +166,10 @@ public final class MerkleBenchCommand implements Callable<Integer> {
 
         private ManagedChannel node(String id, RecordTree tree, java.util.function.Function<String, ManagedChannel> members)
                 throws IOException {
-            ManagedChannel store = channelTo(start(new RecordStoreService(tree, () -> 0)));
-            AntiEntropyService service = new AntiEntropyService(id, store, members, Duration.ofSeconds(30),
+            ManagedChannel store = channelTo(start(new RecordStoreService(tree, () -> 0, recordId -> null)));
+            AntiEntropyService service = new AntiEntropyService(id, store, members, records -> {
+                throw io.grpc.Status.UNIMPLEMENTED.withDescription("the bench only compares").asRuntimeException();
+            }, Duration.ofSeconds(30),
                     new SimpleMeterRegistry());
             return channelTo(start(service));
         }

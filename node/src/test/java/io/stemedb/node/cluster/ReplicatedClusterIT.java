@@ -176,6 +176,7 @@ class ReplicatedClusterIT {
                     assertEveryNodeHolds(cluster, http, durableOnTheOldPrimary,
                             "the writes the cut-off primary took but could not replicate");
                     assertStoresIdentical(cluster, http);
+                    assertASyncOfIdenticalStoresMovesNothing(cluster, next, old, http);
                 }
             });
         }
@@ -330,6 +331,46 @@ class ReplicatedClusterIT {
                 assertThat(last[0].path("rounds").asInt()).as("identical stores compare their roots only").isEqualTo(1);
             }
         }
+    }
+
+    /**
+     * A Merkle sync between two nodes that hold the same records, started through the gateway as
+     * the runbooks do, completes without moving a record; a target the cluster does not know is
+     * named in the answer, and the api's endpoint refuses a malformed request with a 400.
+     */
+    private static void assertASyncOfIdenticalStoresMovesNothing(LocalCluster cluster, int node, int other, TestHttp http)
+            throws Exception {
+        String otherId = cluster.member(other).nodeId();
+        TestHttp.Response started = http.postJson(cluster.member(node).gatewayUrl() + "/cluster/sync",
+                "{\"target_nodes\":[\"" + otherId + "\",\"nobody\"],\"force\":true}");
+        assertThat(started.status()).as(started.raw().body()).isEqualTo(202);
+        assertThat(started.json().path("sessions").get(0).path("replica_id").asString()).isEqualTo(otherId);
+        assertThat(started.json().path("refused").get(0).path("node_id").asString()).isEqualTo("nobody");
+        assertThat(started.json().path("refused").get(0).path("status").asInt()).isEqualTo(404);
+        JsonNode[] session = {null};
+        TestHttp.await("the sync of node" + (node + 1) + " with node" + (other + 1) + " ends", Duration.ofSeconds(60), () -> {
+            try {
+                TestHttp.Response sessions = http.get(cluster.member(node).apiUrl() + "/v1/admin/cluster/sync");
+                session[0] = sessions.status() == 200 ? sessions.json().path("sessions").get(0) : null;
+                return session[0] != null && !session[0].path("state").asString("").matches("queued|running");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        assertThat(session[0].path("state").asString()).as(session[0].toString()).isEqualTo("completed");
+        assertThat(session[0].path("progress").asDouble()).isEqualTo(1.0);
+        assertThat(session[0].path("records_from_there").asLong() + session[0].path("records_from_here").asLong()
+                + session[0].path("records_refused").asLong()).as(session[0].toString()).isZero();
+        String metrics = http.get(cluster.member(node).apiUrl() + "/metrics").raw().body();
+        assertThat(metrics).contains("stemedb_merkle_sync_progress{peer=\"" + otherId + "\"} 1.0")
+                .contains("stemedb_merkle_sync_duration_seconds_count{outcome=\"completed\"} 1");
+        TestHttp.Response malformed = http.postJson(cluster.member(node).apiUrl() + "/v1/admin/cluster/sync",
+                "{\"replica_id\":5,\"force\":\"yes\"}");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.raw().body()).contains("replica_id").contains("force");
     }
 
     private static TestHttp.Response merkleDiff(LocalCluster cluster, int node, int other, TestHttp http)

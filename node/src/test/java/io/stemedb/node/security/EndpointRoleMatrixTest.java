@@ -60,6 +60,9 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /v1/admin/cluster/validate", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/demote", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/merkle-diff", Access.ADMIN),
+            Map.entry("POST /v1/admin/cluster/sync", Access.ADMIN),
+            Map.entry("GET /v1/admin/cluster/sync", Access.ADMIN),
+            Map.entry("POST /cluster/sync", Access.ADMIN),
             // Gateway routes that are not controllers: the runbooks' cluster admin path.
             Map.entry("POST /admin/cluster/remove", Access.ADMIN)));
 

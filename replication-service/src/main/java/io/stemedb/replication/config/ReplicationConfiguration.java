@@ -1,6 +1,7 @@
 package io.stemedb.replication.config;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.proto.consensus.ConsensusPeerGrpc;
 import io.stemedb.proto.consensus.HandoffRequest;
@@ -13,11 +14,13 @@ import io.stemedb.replication.control.ConsensusMetrics;
 import io.stemedb.replication.control.ControlService;
 import io.stemedb.replication.control.MembershipHints;
 import io.stemedb.replication.merkle.AntiEntropyService;
+import io.stemedb.replication.merkle.RecordHandoff;
 import io.stemedb.common.membership.MembershipWatch;
 import io.stemedb.replication.runtime.ConsensusRuntime;
 import io.stemedb.replication.runtime.HandoffSender;
 import io.stemedb.replication.runtime.JournalPort;
 import io.stemedb.replication.runtime.RetentionReporter;
+import io.stemedb.replication.runtime.StatusSnapshot;
 import io.stemedb.replication.transport.JournalEntries;
 import io.stemedb.replication.transport.PeerLinks;
 import io.stemedb.replication.transport.PeerService;
@@ -126,10 +129,40 @@ public class ReplicationConfiguration {
         return channels.createChannel(STORE_CHANNEL);
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     AntiEntropyService antiEntropyService(ManagedChannel storeChannel, PeerChannels channels, ReplicationProperties properties,
-            MeterRegistry registry) {
-        return new AntiEntropyService(properties.nodeId(), storeChannel, channels::channelTo, properties.rpcTimeout(), registry);
+            ConsensusRuntime runtime, JournalPort journal, MeterRegistry registry) {
+        return new AntiEntropyService(properties.nodeId(), storeChannel, channels::channelTo,
+                recordHandoff(runtime, journal, channels, properties), properties.rpcTimeout(), registry);
+    }
+
+    /**
+     * A sync's records to the primary: into this node's journal when it is the writable primary,
+     * else to the primary's {@code Handoff}, synchronously (the sync's flow control).
+     */
+    static RecordHandoff recordHandoff(ConsensusRuntime runtime, JournalPort journal, PeerChannels channels,
+            ReplicationProperties properties) {
+        return records -> {
+            StatusSnapshot status = runtime.status();
+            if (status != null && status.writable()) {
+                journal.appendRecordsAsPrimary(records);
+                return 0;
+            }
+            String primary = status == null ? null : status.primaryId();
+            ManagedChannel channel = primary == null || primary.equals(properties.nodeId()) ? null : channels.channelTo(primary);
+            if (channel == null) {
+                throw Status.UNAVAILABLE.withDescription("no writable primary is known to take the records")
+                        .asRuntimeException();
+            }
+            HandoffRequest.Builder request = HandoffRequest.newBuilder().setFrom(properties.nodeId());
+            for (Entry record : records) {
+                request.addRecords(JournalEntries.toWire(record));
+            }
+            HandoffRequest built = request.build();
+            ConsensusPeerGrpc.newBlockingStub(channel).withDeadlineAfter(properties.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .handoff(built);
+            return built.getSerializedSize();
+        };
     }
 
     @Bean

@@ -10,9 +10,15 @@ import io.stemedb.proto.antientropy.AntiEntropyGrpc;
 import io.stemedb.proto.antientropy.DiffRequest;
 import io.stemedb.proto.antientropy.DiffResponse;
 import io.stemedb.proto.antientropy.DifferingRange;
+import io.stemedb.proto.antientropy.SyncRequest;
+import io.stemedb.proto.antientropy.SyncSession;
+import io.stemedb.proto.antientropy.SyncSessionsRequest;
+import io.stemedb.proto.antientropy.SyncSessionsResponse;
 import io.stemedb.proto.store.IdChunk;
 import io.stemedb.proto.store.IdRangeRef;
 import io.stemedb.proto.store.ListIdsRequest;
+import io.stemedb.proto.store.ReadRecordsRequest;
+import io.stemedb.proto.store.RecordChunk;
 import io.stemedb.proto.store.RecordStoreGrpc;
 import io.stemedb.proto.store.TreeNode;
 import io.stemedb.proto.store.TreeNodesRequest;
@@ -32,13 +38,15 @@ import java.util.function.Function;
  * Anti-entropy on the cluster port ({@code stemedb_antientropy.proto}): passes this node's store's
  * Merkle tree nodes to a peer that asks ({@code TreeNodes}), and compares this node's store with
  * another's ({@code Diff}) by a {@link MerkleDescent} whose questions go to the local store (its
- * api-service's {@code RecordStore}) and to the other node's {@code TreeNodes}, level by level.
+ * api-service's {@code RecordStore}) and to the other node's {@code TreeNodes}, level by level;
+ * passes its store's ids and records to a peer's sync ({@code ListIds}, {@code ReadRecords}), and
+ * runs this node's syncs ({@code Sync}, by a {@link MerkleSync}).
  *
  * <p>Each answer is a moment of a store that may be taking writes, so while writes go on a diff
  * can name a range that a write has just filled on one side and not yet on the other; it names a
  * range only where the two really answered differently.
  */
-public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBase {
+public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBase implements AutoCloseable {
 
     /** Most ids a diff lists from each side (~16 MB of them) to count the records only one side holds. */
     static final long MAX_LISTED_IDS = 250_000;
@@ -48,17 +56,23 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
     private final Function<String, ManagedChannel> channelTo;
     private final Duration timeout;
     private final Map<String, Counter> diffs = new TreeMap<>();
+    private final SyncMetrics syncMetrics;
+    private final MerkleSync sync;
 
     /**
      * @param channelTo the cluster-port channel to a member by id, null for an id it does not know
+     * @param handoff   where a sync puts the records one side lacks (the primary's log)
      * @param timeout   deadline of each call, to the store and to the other node
      */
     public AntiEntropyService(String nodeId, ManagedChannel storeChannel, Function<String, ManagedChannel> channelTo,
-            Duration timeout, MeterRegistry registry) {
+            RecordHandoff handoff, Duration timeout, MeterRegistry registry) {
         this.nodeId = nodeId;
         this.store = RecordStoreGrpc.newBlockingStub(storeChannel);
         this.channelTo = channelTo;
         this.timeout = timeout;
+        this.syncMetrics = new SyncMetrics(registry);
+        this.sync = new MerkleSync(nodeId, store, channelTo, (other, peer) -> compare(other, peer, false), handoff, timeout,
+                syncMetrics, System::currentTimeMillis);
         for (String outcome : List.of("identical", "different", "failed")) {
             diffs.put(outcome, Counter.builder("stemedb.merkle.diffs")
                     .description("Merkle comparisons of this node's store with another node's, by outcome")
@@ -91,6 +105,42 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
     }
 
     @Override
+    public void readRecords(ReadRecordsRequest request, StreamObserver<RecordChunk> response) {
+        try {
+            Iterator<RecordChunk> chunks = store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).readRecords(request);
+            while (chunks.hasNext()) {
+                RecordChunk chunk = chunks.next();
+                syncMetrics.bytes(0, chunk.getSerializedSize());
+                response.onNext(chunk);
+            }
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(storeFailure(e));
+        }
+    }
+
+    @Override
+    public void sync(SyncRequest request, StreamObserver<SyncSession> response) {
+        try {
+            response.onNext(sync.start(request.getOtherNode(), request.getForce()));
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        }
+    }
+
+    @Override
+    public void syncSessions(SyncSessionsRequest request, StreamObserver<SyncSessionsResponse> response) {
+        response.onNext(SyncSessionsResponse.newBuilder().addAllSessions(sync.sessions()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void close() {
+        sync.close();
+    }
+
+    @Override
     public void diff(DiffRequest request, StreamObserver<DiffResponse> response) {
         String other = request.getOtherNode();
         if (other.isEmpty() || other.equals(nodeId)) {
@@ -108,7 +158,7 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
         }
         AntiEntropyGrpc.AntiEntropyBlockingStub peer = AntiEntropyGrpc.newBlockingStub(channel);
         try {
-            DiffResponse answer = compare(other, peer);
+            DiffResponse answer = compare(other, peer, true);
             diffs.get(answer.getRangesCount() == 0 ? "identical" : "different").increment();
             response.onNext(answer);
             response.onCompleted();
@@ -118,7 +168,8 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
         }
     }
 
-    private DiffResponse compare(String other, AntiEntropyGrpc.AntiEntropyBlockingStub peer) {
+    /** @param countOneSided whether to count the records only one side holds (listing ids where both hold some) */
+    private DiffResponse compare(String other, AntiEntropyGrpc.AntiEntropyBlockingStub peer, boolean countOneSided) {
         MerkleDescent descent = null;
         DiffResponse.Builder answer = DiffResponse.newBuilder().setNode(nodeId).setOtherNode(other);
         long bytes = 0;
@@ -165,7 +216,9 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
             answer.addRanges(DifferingRange.newBuilder().setPrefix(range.range().prefix())
                     .setPrefixBits(range.range().prefixBits()).setHere(range.countHere()).setThere(range.countThere()));
         }
-        bytes += countOneSided(ranges, other, peer, answer);
+        if (countOneSided) {
+            bytes += countOneSided(ranges, other, peer, answer);
+        }
         return answer.setNodesRead(descent.nodesRead()).setBytesReceived(bytes).setRounds(rounds).build();
     }
 

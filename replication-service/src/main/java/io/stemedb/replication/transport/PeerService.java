@@ -87,7 +87,7 @@ public final class PeerService extends ConsensusPeerGrpc.ConsensusPeerImplBase {
                 journal.appendRecordsAsPrimary(records);
             }
             handedOver.addAndGet(records.size());
-            log.info("took {} records handed over by {} after its journal was truncated", records.size(), request.getFrom());
+            log.info("took {} records handed over by {} (a truncated suffix, or a Merkle sync)", records.size(), request.getFrom());
             response.onNext(HandoffResponse.newBuilder().setAppended(records.size()).build());
             response.onCompleted();
         } catch (RuntimeException e) {

@@ -130,7 +130,7 @@ class AntiEntropyServiceTest {
         stores.put(id, store);
         servers.add(InProcessServerBuilder.forName("store-" + id).directExecutor().addService(store).build().start());
         ManagedChannel storeChannel = channel("store-" + id);
-        AntiEntropyService service = new AntiEntropyService(id, storeChannel, members::get, Duration.ofSeconds(5),
+        AntiEntropyService service = new AntiEntropyService(id, storeChannel, members::get, records -> 0, Duration.ofSeconds(5),
                 new SimpleMeterRegistry());
         servers.add(InProcessServerBuilder.forName("rpc-" + id).directExecutor().addService(service).build().start());
         members.put(id, channel("rpc-" + id));

@@ -13,6 +13,7 @@ import io.stemedb.replication.control.CommitWatchers;
 import io.stemedb.replication.control.ConsensusMetrics;
 import io.stemedb.replication.control.ControlService;
 import io.stemedb.replication.control.MembershipHints;
+import io.stemedb.replication.merkle.AntiEntropyRounds;
 import io.stemedb.replication.merkle.AntiEntropyService;
 import io.stemedb.replication.merkle.RecordHandoff;
 import io.stemedb.common.membership.MembershipWatch;
@@ -25,6 +26,7 @@ import io.stemedb.replication.transport.JournalEntries;
 import io.stemedb.replication.transport.PeerLinks;
 import io.stemedb.replication.transport.PeerService;
 import io.stemedb.replication.transport.StreamBreakers;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,6 +136,18 @@ public class ReplicationConfiguration {
             ConsensusRuntime runtime, JournalPort journal, MeterRegistry registry) {
         return new AntiEntropyService(properties.nodeId(), storeChannel, channels::channelTo,
                 recordHandoff(runtime, journal, channels, properties), properties.rpcTimeout(), registry);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    AntiEntropyRounds antiEntropyRounds(AntiEntropyService antiEntropy, ConsensusRuntime runtime,
+            ReplicationProperties properties) {
+        return new AntiEntropyRounds(antiEntropy, () -> {
+            StatusSnapshot status = runtime.status();
+            return status != null && status.writable();
+        }, () -> {
+            StatusSnapshot status = runtime.status();
+            return status == null ? List.of() : status.configuration().members();
+        }, properties.antiEntropyInterval());
     }
 
     /**

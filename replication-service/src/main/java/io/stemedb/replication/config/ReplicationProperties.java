@@ -36,6 +36,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          trial streams are let through; default 10s
  * @param retentionPatience the primary keeps the journal entries a member still lacks as long as it
  *                          has heard from that member within this; default 10m
+ * @param antiEntropyInterval how often the primary compares its store with every member's (Merkle
+ *                          diff) and syncs where they differ; 0 turns the rounds off; default 10m
  */
 @ConfigurationProperties("stemedb.replication")
 public record ReplicationProperties(
@@ -50,7 +52,8 @@ public record ReplicationProperties(
         @DefaultValue("64MB") org.springframework.util.unit.DataSize entryCache,
         @DefaultValue("") String sourceAddress,
         @DefaultValue("10s") Duration streamBreakerWait,
-        @DefaultValue("10m") Duration retentionPatience) {
+        @DefaultValue("10m") Duration retentionPatience,
+        @DefaultValue("10m") Duration antiEntropyInterval) {
 
     /**
      * @param rpc      host:port of its replication-service (18182)

@@ -25,6 +25,7 @@ import io.stemedb.proto.store.TreeNodesRequest;
 import io.stemedb.proto.store.TreeNodesResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -138,6 +139,39 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
     @Override
     public void close() {
         sync.close();
+    }
+
+    /**
+     * One anti-entropy round (the primary's, every {@code anti-entropy-interval}): this node's store
+     * compared with each other member's; where they differ, a sync (not forced: what the log is
+     * bringing is left to it) unless one with that member is already running. Each comparison
+     * counts in {@code stemedb_merkle_diffs_total}. Returns the members a sync was started with.
+     */
+    public List<String> antiEntropyRound(Collection<String> members) {
+        List<String> started = new ArrayList<>();
+        for (String member : members) {
+            ManagedChannel channel = member.equals(nodeId) ? null : channelTo.apply(member);
+            if (channel == null || sync.isActive(member)) {
+                continue;
+            }
+            DiffResponse answer;
+            try {
+                answer = compare(member, AntiEntropyGrpc.newBlockingStub(channel), false);
+            } catch (StatusRuntimeException e) {
+                diffs.get("failed").increment();
+                continue;
+            }
+            diffs.get(answer.getRangesCount() == 0 ? "identical" : "different").increment();
+            if (answer.getRangesCount() > 0) {
+                try {
+                    sync.start(member, false);
+                    started.add(member);
+                } catch (StatusRuntimeException raced) {
+                    // started by an operator meanwhile: theirs goes on
+                }
+            }
+        }
+        return started;
     }
 
     @Override

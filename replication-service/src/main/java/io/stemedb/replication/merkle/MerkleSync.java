@@ -138,6 +138,12 @@ public final class MerkleSync implements AutoCloseable {
         return session.toProto();
     }
 
+    /** Whether a sync with {@code other} is queued or running. */
+    boolean isActive(String other) {
+        SyncSession session = sessions.get(other);
+        return session != null && session.isActive();
+    }
+
     /** The newest session with each other node, by id. */
     List<io.stemedb.proto.antientropy.SyncSession> sessions() {
         return sessions.values().stream().map(SyncSession::toProto)

@@ -71,6 +71,8 @@ class MerkleSyncTest {
     private volatile CountDownLatch handoffGate = new CountDownLatch(0);
     private final RecordStore storeA = new RecordStore();
     private final RecordStore storeB = new RecordStore();
+    /** Every node's store: what the log brings, it brings to each. */
+    private final List<RecordStore> everyStore = new CopyOnWriteArrayList<>();
     private long logIndex = 10_000;
     private AntiEntropyService serviceA;
 
@@ -257,6 +259,32 @@ class MerkleSyncTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 
+    @Test
+    void anAntiEntropyRoundSyncsExactlyTheMembersWhoseStoresDiffer() throws Exception {
+        AntiEntropyGrpc.AntiEntropyBlockingStub a = nodes();
+        RecordStore storeC = new RecordStore();
+        node("c", storeC, this::appendToTheLog).close();
+        Random records = new Random(8);
+        for (int i = 0; i < 500; i++) {
+            StoredRecord record = record(records, 1 + i);
+            storeA.put(record);
+            storeB.put(record);
+            if (i % 7 != 0) {
+                storeC.put(record); // c silently lost some
+            }
+        }
+        storeC.applied = 500;
+        assertThat(serviceA.antiEntropyRound(List.of("a", "b", "c"))).containsExactly("c");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!storeC.ids().equals(storeA.ids()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(storeC.ids()).isEqualTo(storeA.ids());
+        assertThat(serviceA.antiEntropyRound(List.of("a", "b", "c"))).as("nothing differs any more").isEmpty();
+        assertThat(registry.get("stemedb.merkle.diffs").tag("outcome", "identical").counter().count()).isEqualTo(3);
+        assertThat(registry.get("stemedb.merkle.diffs").tag("outcome", "different").counter().count()).isEqualTo(1);
+    }
+
     /** Starts a sync of a with b and waits (bounded) until it has ended. */
     private SyncSession syncToTheEnd(AntiEntropyGrpc.AntiEntropyBlockingStub a, boolean force, boolean mayBeCut)
             throws InterruptedException {
@@ -299,16 +327,18 @@ class MerkleSyncTest {
             logIndex++;
             StoredRecord record = StoredRecord.newBuilder().setTypeValue(JournalEntries.journalType(entry))
                     .setPayload(JournalEntries.journalPayload(entry)).setIndex(logIndex).setTerm(2).build();
-            String id = storeA.put(record);
-            storeB.put(record);
+            String id = null;
+            for (RecordStore store : everyStore) {
+                id = store.put(record);
+                store.applied = Math.max(store.applied, logIndex);
+            }
             handedOver.add(id);
         }
-        storeA.applied = Math.max(storeA.applied, logIndex);
-        storeB.applied = Math.max(storeB.applied, logIndex);
         return 0;
     }
 
     private AntiEntropyService node(String id, RecordStore store, RecordHandoff handoff) throws IOException {
+        everyStore.add(store);
         servers.add(InProcessServerBuilder.forName("sync-store-" + id).addService(store).build().start());
         ManagedChannel storeChannel = channel("sync-store-" + id);
         AntiEntropyService service = new AntiEntropyService(id, storeChannel, members::get, handoff, Duration.ofSeconds(10),

@@ -90,7 +90,7 @@ public class ReplicationConfiguration {
     ConsensusRuntime consensusRuntime(ReplicationProperties properties, JournalPort journal, PeerLinks peers,
             PeerChannels channels, ConsensusMetrics metrics) {
         ConsensusSettings settings = new ConsensusSettings(properties.factor(), properties.electionTimeout().toMillis(),
-                properties.heartbeat().toMillis(), 512, 8, true);
+                properties.heartbeat().toMillis(), 512, 8, true, false); // rebase: not until the wal can (issue #16)
         ConsensusRuntime runtime = new ConsensusRuntime(properties.nodeId(), settings, bootstrap(properties), journal, peers,
                 handoffSender(channels, properties), properties.entryCache().toBytes(), metrics);
         metrics.bind(runtime, peers);

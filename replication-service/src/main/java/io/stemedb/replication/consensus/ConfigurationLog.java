@@ -37,6 +37,18 @@ final class ConfigurationLog {
         byIndex.put(index, configuration);
     }
 
+    /** The configuration in force at {@code index}: the newest at or below it. */
+    ClusterConfiguration at(long index) {
+        Map.Entry<Long, ClusterConfiguration> entry = byIndex.floorEntry(index);
+        return entry == null ? byIndex.firstEntry().getValue() : entry.getValue();
+    }
+
+    /** The log was rebased after {@code base}: the configuration in force there is all it knows. */
+    void rebase(long base, ClusterConfiguration inForce) {
+        byIndex.clear();
+        byIndex.put(base, inForce);
+    }
+
     void truncateFrom(long index) {
         byIndex.tailMap(Math.max(1, index), true).clear();
     }

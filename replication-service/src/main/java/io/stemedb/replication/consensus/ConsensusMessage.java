@@ -56,6 +56,16 @@ public sealed interface ConsensusMessage {
     record AppendReply(String from, String to, long term, boolean success, long matchIndex, long hintIndex, long readRound,
             int priority) implements ConsensusMessage {}
 
+    /**
+     * "What you lack is no longer in my log" (Raft's InstallSnapshot, without the snapshot): the
+     * receiver drops its log and continues after ({@code baseIndex}, {@code baseTerm}), a committed
+     * entry, with {@code configuration} in force there; the records up to the base reach its store
+     * by anti-entropy. Answered by an {@link AppendReply} whose match index is the base (or the
+     * receiver's commit index, if it already holds that much).
+     */
+    record Rebase(String from, String to, long term, long baseIndex, long baseTerm, ClusterConfiguration configuration,
+            long commitIndex) implements ConsensusMessage {}
+
     /** Leadership transfer (Raft thesis §3.10): "campaign now, you are caught up". */
     record TimeoutNow(String from, String to, long term) implements ConsensusMessage {}
 }

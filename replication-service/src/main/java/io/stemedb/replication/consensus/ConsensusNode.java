@@ -4,6 +4,7 @@ import io.stemedb.replication.consensus.ConsensusMessage.Append;
 import io.stemedb.replication.consensus.ConsensusMessage.AppendReply;
 import io.stemedb.replication.consensus.ConsensusMessage.PreVote;
 import io.stemedb.replication.consensus.ConsensusMessage.PreVoteReply;
+import io.stemedb.replication.consensus.ConsensusMessage.Rebase;
 import io.stemedb.replication.consensus.ConsensusMessage.TimeoutNow;
 import io.stemedb.replication.consensus.ConsensusMessage.Vote;
 import io.stemedb.replication.consensus.ConsensusMessage.VoteReply;
@@ -149,6 +150,8 @@ public final class ConsensusNode {
             onVoteReply(reply, now);
         } else if (message instanceof Append append) {
             onAppend(append, now);
+        } else if (message instanceof Rebase rebase) {
+            onRebase(rebase, now);
         } else if (message instanceof AppendReply reply) {
             onAppendReply(reply, now);
         } else if (message instanceof TimeoutNow) {
@@ -181,6 +184,22 @@ public final class ConsensusNode {
                 sendAppend(member, now, false);
             }
         }
+    }
+
+    /**
+     * Retention deleted the journal's entries before {@code firstIndex} (they were committed and
+     * applied): the log forgets them. A member that still needs them is sent a {@link Rebase}.
+     */
+    public void logCompacted(long firstIndex) {
+        long base = Math.min(firstIndex - 1, log.lastIndex());
+        if (base > log.baseIndex()) {
+            log.compactTo(base);
+        }
+    }
+
+    /** The index of the first entry this log holds (after the base). */
+    public long firstIndex() {
+        return log.firstIndex();
     }
 
     /**
@@ -384,7 +403,8 @@ public final class ConsensusNode {
         if (message instanceof Vote vote && !vote.transfer() && inLease(now)) {
             return false;
         }
-        String primary = message instanceof Append || message instanceof TimeoutNow ? message.from() : null;
+        String primary = message instanceof Append || message instanceof Rebase || message instanceof TimeoutNow
+                ? message.from() : null;
         boolean wasCampaigningOrPrimary = role == Role.PRIMARY || role == Role.CANDIDATE || role == Role.PRE_CANDIDATE;
         long deadline = electionDeadline;
         becomeReplica(message.term(), primary, now);
@@ -403,6 +423,9 @@ public final class ConsensusNode {
         // Replies to an older term's requests, and a stale transfer, need nothing.
         if (message instanceof Append append) {
             messages.add(new AppendReply(id, append.from(), term, false, append.prevIndex(), log.lastIndex(), 0,
+                    configuration().priorityOf(id)));
+        } else if (message instanceof Rebase rebase) {
+            messages.add(new AppendReply(id, rebase.from(), term, false, rebase.baseIndex(), log.lastIndex(), 0,
                     configuration().priorityOf(id)));
         } else if (message instanceof PreVote preVote) {
             messages.add(new PreVoteReply(id, preVote.from(), term, false));
@@ -685,6 +708,45 @@ public final class ConsensusNode {
         messages.add(new AppendReply(id, append.from(), term, true, lastVerified, log.lastIndex(), append.readRound(), priority));
     }
 
+    /** The highest index this node knows to be committed: its commit index, or its log's base (committed when cut). */
+    private long committedFloor() {
+        return Math.max(commitIndex, log.baseIndex());
+    }
+
+    /**
+     * The primary no longer holds what this log lacks: unless this node already holds the base
+     * (it is committed here), it drops its log — handing over what it held beyond its commit
+     * index, never committed — and continues after the base, committed.
+     */
+    private void onRebase(Rebase rebase, long now) {
+        if (role == Role.PRIMARY) {
+            throw new IllegalStateException(id + " is primary of term " + term + " and received a Rebase of the same term"
+                    + " from " + rebase.from() + ": two primaries in one term");
+        }
+        if ((role != Role.REPLICA && role != Role.LEARNER) || !rebase.from().equals(primaryId)) {
+            becomeReplica(term, rebase.from(), now);
+        }
+        leaseRenewedAt = now;
+        primarySuspectedDead = false;
+        electionDeadline = randomElectionDeadline(now);
+        int priority = configuration().priorityOf(id);
+        long floor = committedFloor();
+        if (rebase.baseIndex() <= floor) {
+            messages.add(new AppendReply(id, rebase.from(), term, true, floor, log.lastIndex(), 0, priority));
+            return;
+        }
+        long handOverFrom = floor + 1;
+        log.rebase(rebase.baseIndex(), rebase.baseTerm());
+        configurations.rebase(rebase.baseIndex(), rebase.configuration());
+        commitIndex = rebase.baseIndex();
+        logWrites.add(LogWrite.rebase(handOverFrom, rebase.baseIndex(), rebase.baseTerm(), rebase.configuration()));
+        ClusterConfiguration inForce = rebase.configuration();
+        role = inForce.isVoter(id) ? Role.REPLICA : Role.LEARNER;
+        reportLeadership();
+        messages.add(new AppendReply(id, rebase.from(), term, true, rebase.baseIndex(), log.lastIndex(), 0,
+                inForce.priorityOf(id)));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Replication: the primary's side
 
@@ -751,6 +813,10 @@ public final class ConsensusNode {
         if (p == null) {
             return;
         }
+        if (!log.knowsTermAt(p.next - 1) || p.next - 1 < log.baseIndex()) {
+            sendRebase(member, p, now);
+            return;
+        }
         boolean room = p.probing ? !p.probeOutstanding || now - p.lastSentAt >= settings.heartbeatMs()
                 : p.inflight.size() < settings.maxInflightAppends();
         long prevIndex = p.next - 1;
@@ -782,6 +848,28 @@ public final class ConsensusNode {
             // A heartbeat at the index known to match always passes the consistency check.
             messages.add(new Append(id, member, term, p.match, log.termAt(p.match), List.of(), commitIndex, reads.round()));
         }
+        p.lastSentAt = now;
+    }
+
+    /**
+     * The member needs entries this log no longer holds (retention deleted them, or a restart lost
+     * the base's term): it is told to continue after the lowest committed entry whose term this
+     * log knows, one probe at a time, again every heartbeat until it answers. Nothing while the
+     * primary has not committed that far yet (at the start of its term, briefly).
+     */
+    private void sendRebase(String member, Progress p, long now) {
+        long base = log.knowsTermAt(log.baseIndex()) ? log.baseIndex() : log.baseIndex() + 1;
+        if (!settings.rebaseMembers() || base > commitIndex || base > log.lastIndex()) {
+            return;
+        }
+        if (!p.probing) {
+            p.probeFrom(p.next);
+        }
+        if (p.probeOutstanding && now - p.lastSentAt < settings.heartbeatMs()) {
+            return;
+        }
+        messages.add(new Rebase(id, member, term, base, log.termAt(base), configurations.at(base), commitIndex));
+        p.probeOutstanding = true;
         p.lastSentAt = now;
     }
 

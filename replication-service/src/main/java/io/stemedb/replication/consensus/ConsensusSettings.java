@@ -15,9 +15,17 @@ package io.stemedb.replication.consensus;
  *                            the two logs are known to match; default 8
  * @param preVote            ask before campaigning (thesis §9.6); always on in a node, off only in
  *                           simulations that check the election rules without it; default true
+ * @param rebaseMembers      send a {@code Rebase} to a member that needs entries the log no longer
+ *                           holds; off where the journal cannot rebase yet (the member then waits,
+ *                           as before); default true
  */
 public record ConsensusSettings(int writeQuorum, long electionTimeoutMs, long heartbeatMs, int maxEntriesPerAppend,
-        int maxInflightAppends, boolean preVote) {
+        int maxInflightAppends, boolean preVote, boolean rebaseMembers) {
+
+    public ConsensusSettings(int writeQuorum, long electionTimeoutMs, long heartbeatMs, int maxEntriesPerAppend,
+            int maxInflightAppends, boolean preVote) {
+        this(writeQuorum, electionTimeoutMs, heartbeatMs, maxEntriesPerAppend, maxInflightAppends, preVote, true);
+    }
 
     public ConsensusSettings {
         if (writeQuorum < 1) {

@@ -110,6 +110,50 @@ public final class TermRuns {
     }
 
     /**
+     * Forgets the entries up to {@code newBase} (retention deleted them from the journal; they were
+     * committed): the log now starts after it, and the base's term is kept. Nothing happens for a
+     * base at or below the current one.
+     *
+     * @throws IllegalArgumentException for a base past the last entry
+     */
+    public void compactTo(long newBase) {
+        if (newBase <= baseIndex) {
+            return;
+        }
+        if (newBase > lastIndex) {
+            throw new IllegalArgumentException("cannot compact to " + newBase + ", past the last entry " + lastIndex);
+        }
+        long newBaseTerm = termAt(newBase);
+        while (runs.size() > 1 && runs.get(1)[0] <= newBase + 1) {
+            runs.remove(0);
+        }
+        if (newBase == lastIndex) {
+            runs.clear();
+        } else if (!runs.isEmpty() && runs.get(0)[0] < newBase + 1) {
+            runs.get(0)[0] = newBase + 1;
+        }
+        baseIndex = newBase;
+        baseTerm = newBaseTerm;
+    }
+
+    /**
+     * Drops every entry: the log continues after ({@code base}, {@code term}), a committed entry
+     * the primary holds (what came before it reaches this node's store by anti-entropy, not by the
+     * log).
+     */
+    public void rebase(long base, long term) {
+        runs.clear();
+        baseIndex = base;
+        baseTerm = term;
+        lastIndex = base;
+    }
+
+    /** Whether this log knows the term of entry {@code index} (a base cut at a restart has lost it: 0). */
+    public boolean knowsTermAt(long index) {
+        return index == 0 || termAt(index) > 0;
+    }
+
+    /**
      * Whether a log ending at ({@code otherLastIndex}, {@code otherLastTerm}) is at least as up to
      * date as this one (Raft §5.4.1): a later last term, or the same last term and no shorter.
      */

@@ -305,6 +305,11 @@ public final class ConsensusRuntime implements AutoCloseable {
             }
         }
         for (LogWrite write : out.logWrites()) {
+            if (write.isRebase()) {
+                // Primaries of this version do not send a Rebase yet (ConsensusSettings.rebaseMembers).
+                throw new IllegalStateException("asked to rebase the journal after entry " + write.rebaseTo()
+                        + ", which this wal cannot do yet");
+            }
             List<Entry> dropped = journal.write(write);
             cache.dropFrom(write.truncateFrom());
             cache.add(write.entries());

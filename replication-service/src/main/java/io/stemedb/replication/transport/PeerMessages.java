@@ -1,7 +1,9 @@
 package io.stemedb.replication.transport;
 
+import com.google.protobuf.ByteString;
 import io.stemedb.proto.consensus.Granted;
 import io.stemedb.proto.consensus.PeerMessage;
+import io.stemedb.replication.consensus.ClusterConfiguration;
 import io.stemedb.replication.consensus.ConsensusMessage;
 import io.stemedb.replication.consensus.Entry;
 import java.util.ArrayList;
@@ -36,6 +38,10 @@ public final class PeerMessages {
             wire.setAppendReply(io.stemedb.proto.consensus.AppendReply.newBuilder().setSuccess(reply.success())
                     .setMatchIndex(reply.matchIndex()).setHintIndex(reply.hintIndex()).setReadRound(reply.readRound())
                     .setPriority(reply.priority()));
+        } else if (message instanceof ConsensusMessage.Rebase rebase) {
+            wire.setRebase(io.stemedb.proto.consensus.Rebase.newBuilder().setBaseIndex(rebase.baseIndex())
+                    .setBaseTerm(rebase.baseTerm()).setConfiguration(ByteString.copyFrom(rebase.configuration().encode()))
+                    .setCommitIndex(rebase.commitIndex()));
         } else if (message instanceof ConsensusMessage.TimeoutNow) {
             wire.setTimeoutNow(io.stemedb.proto.consensus.TimeoutNow.getDefaultInstance());
         }
@@ -65,6 +71,11 @@ public final class PeerMessages {
                 io.stemedb.proto.consensus.AppendReply body = wire.getAppendReply();
                 yield new ConsensusMessage.AppendReply(from, to, term, body.getSuccess(), body.getMatchIndex(),
                         body.getHintIndex(), body.getReadRound(), body.getPriority());
+            }
+            case REBASE -> {
+                io.stemedb.proto.consensus.Rebase body = wire.getRebase();
+                yield new ConsensusMessage.Rebase(from, to, term, body.getBaseIndex(), body.getBaseTerm(),
+                        ClusterConfiguration.decode(body.getConfiguration().toByteArray()), body.getCommitIndex());
             }
             case TIMEOUT_NOW -> new ConsensusMessage.TimeoutNow(from, to, term);
             case BODY_NOT_SET -> throw new IllegalArgumentException("a peer message without a body from " + from);

@@ -32,14 +32,14 @@ final class ConsensusSimulation {
 
     /** What can go wrong in a schedule. */
     record Faults(double maxLoss, double maxDuplication, long maxDelayMs, boolean crashes, boolean partitions,
-            boolean membershipChange, boolean skewedClocks) {
+            boolean membershipChange, boolean skewedClocks, boolean compaction) {
 
         static Faults all() {
-            return new Faults(0.2, 0.05, 30, true, true, true, true);
+            return new Faults(0.2, 0.05, 30, true, true, true, true, true);
         }
 
         static Faults none() {
-            return new Faults(0, 0, 5, false, false, false, false);
+            return new Faults(0, 0, 5, false, false, false, false, false);
         }
     }
 
@@ -95,6 +95,8 @@ final class ConsensusSimulation {
     private long reads;
     private long readsConfirmed;
     private long elections;
+    private long rebases;
+    private long compactions;
     private boolean clientsRunning = true;
     private boolean healed;
     private String clientGuess;
@@ -138,6 +140,9 @@ final class ConsensusSimulation {
         schedule(50, this::clientRead);
         schedule(20, this::handoffRound);
         schedule(1_000, this::checkLogMatchingPeriodically);
+        if (faults.compaction() && random.nextInt(3) != 0) {
+            schedule(300 + random.nextInt(500), this::compactionRound);
+        }
         if (faults.maxLoss() > 0) {
             loss = random.nextDouble() * faults.maxLoss();
             duplication = random.nextDouble() * faults.maxDuplication();
@@ -150,11 +155,12 @@ final class ConsensusSimulation {
         clientsRunning = false;
         runUntil(faultMs + healMs);
         checkConverged();
-        return new Summary(seed, records, acknowledged.size(), committed.size(), elections, reads, readsConfirmed);
+        return new Summary(seed, records, acknowledged.size(), committed.size(), elections, reads, readsConfirmed, compactions,
+                rebases);
     }
 
     record Summary(long seed, long records, long acknowledged, long committed, long elections, long reads,
-            long readsConfirmed) {}
+            long readsConfirmed, long compactions, long rebases) {}
 
     private void runUntil(long until) {
         while (!events.isEmpty() && events.peek().at() <= until) {
@@ -218,7 +224,11 @@ final class ConsensusSimulation {
             }
         }
         for (LogWrite write : out.logWrites()) {
-            for (long index = write.truncateFrom(); index <= Math.min(node.lastPublishedCommit, node.journalLastIndex()); index++) {
+            if (write.isRebase() && write.truncateFrom() <= node.lastPublishedCommit) {
+                throw violation(node.id + " rebased handing over from " + write.truncateFrom() + ", at or below what it"
+                        + " had committed, " + node.lastPublishedCommit);
+            }
+            for (long index = write.isRebase() ? Long.MAX_VALUE : write.truncateFrom(); index <= Math.min(node.lastPublishedCommit, node.journalLastIndex()); index++) {
                 int at = (int) (index - write.truncateFrom());
                 Entry replacement = at < write.entries().size() ? write.entries().get(at) : null;
                 if (replacement == null || !replacement.equals(node.journal.get(index))) {
@@ -230,6 +240,10 @@ final class ConsensusSimulation {
                 if (cut.kind() == EntryKind.RECORD && !containsRecord(write.entries(), cut)) {
                     handoff.get(node.id).add(SimulatedNode.recordIdOf(cut));
                 }
+            }
+            if (write.isRebase()) {
+                rebases++;
+                fillAfterRebase(node, write.rebaseTo());
             }
             for (Entry entry : write.entries()) {
                 trace(node, "journal wrote (replica)", entry);
@@ -271,6 +285,46 @@ final class ConsensusSimulation {
         }
     }
 
+    /**
+     * Anti-entropy after a rebase, as the replication-service runs it: the node's store gets every
+     * committed record up to the base (the primary's store holds them), and what it had already
+     * applied stays. Everything up to the base must have been committed somewhere.
+     */
+    private void fillAfterRebase(SimulatedNode node, long base) {
+        for (long index = 1; index <= base; index++) {
+            Entry entry = committed.get(index);
+            if (entry == null) {
+                throw violation(node.id + " was rebased after " + base + " but entry " + index + " was never committed");
+            }
+            if (entry.kind() == EntryKind.RECORD) {
+                node.store.add(SimulatedNode.recordIdOf(entry));
+            }
+        }
+        node.lastPublishedCommit = Math.max(node.lastPublishedCommit, base);
+    }
+
+    /** Retention on one node: the journal's committed, applied prefix is cut at a random point. */
+    private void compactionRound() {
+        if (!clientsRunning) {
+            return;
+        }
+        List<SimulatedNode> up = nodes.values().stream().filter(node -> node.up).toList();
+        if (!up.isEmpty()) {
+            SimulatedNode node = up.get(random.nextInt(up.size()));
+            long highest = Math.min(node.lastPublishedCommit, node.journalLastIndex());
+            if (highest > node.journalBase) {
+                long upTo = node.journalBase + 1 + random.nextInt((int) Math.min(Integer.MAX_VALUE, highest - node.journalBase));
+                if (TRACED != null) {
+                    System.out.println(now + " " + node.id + " compacts to " + upTo);
+                }
+                node.compact(upTo);
+                compactions++;
+                apply(node);
+            }
+        }
+        schedule(now + 200 + random.nextInt(800), this::compactionRound);
+    }
+
     private static boolean containsRecord(List<Entry> entries, Entry cut) {
         for (Entry entry : entries) {
             if (entry.kind() == EntryKind.RECORD && java.util.Arrays.equals(entry.payload(), cut.payload())) {
@@ -295,6 +349,15 @@ final class ConsensusSimulation {
                     // win (votes cast before the voters moved on) after a newer one has committed.
                     continue;
                 }
+                if (entry.getKey() <= node.journalBase) {
+                    // Cut from its journal: committed, so it must be in its store.
+                    if (entry.getValue().kind() == EntryKind.RECORD
+                            && !node.store.contains(SimulatedNode.recordIdOf(entry.getValue()))) {
+                        throw violation(node.id + " became primary of term " + leadership.term() + " without committed record "
+                                + entry.getValue() + " in its store (journal base " + node.journalBase + ")");
+                    }
+                    continue;
+                }
                 Entry held = node.journal.get(entry.getKey());
                 if (held == null || !held.equals(entry.getValue())) {
                     throw violation(node.id + " became primary of term " + leadership.term() + " without committed entry "
@@ -313,6 +376,9 @@ final class ConsensusSimulation {
                         + node.journalLastIndex() + ")");
             }
             trace(node, "committed", entry);
+            if (entry.kind() == EntryKind.RECORD) {
+                node.store.add(SimulatedNode.recordIdOf(entry));
+            }
             Entry before = committed.putIfAbsent(index, entry);
             committedInTerm.putIfAbsent(index, node.consensus.term());
             if (before != null && !before.equals(entry)) {
@@ -407,6 +473,7 @@ final class ConsensusSimulation {
         for (SimulatedNode.PendingWrite write : primary.pending) {
             held.add(write.recordId());
         }
+        held.addAll(primary.store);
         for (String record : batch) {
             if (!held.contains(record)) {
                 Entry written = primary.appendNow(record);
@@ -647,8 +714,9 @@ final class ConsensusSimulation {
                 SimulatedNode a = all.get(i);
                 SimulatedNode b = all.get(j);
                 long common = Math.min(a.journalLastIndex(), b.journalLastIndex());
+                long from = Math.max(a.journalBase, b.journalBase) + 1;
                 long agreed = 0;
-                for (long index = common; index >= 1; index--) {
+                for (long index = common; index >= from; index--) {
                     Entry x = a.journal.get(index);
                     Entry y = b.journal.get(index);
                     if (x != null && y != null && x.term() == y.term()) {
@@ -656,7 +724,7 @@ final class ConsensusSimulation {
                         break;
                     }
                 }
-                for (long index = 1; index <= agreed; index++) {
+                for (long index = from; index <= agreed; index++) {
                     if (!java.util.Objects.equals(a.journal.get(index), b.journal.get(index))) {
                         throw violation("log matching: " + a.id + " and " + b.id + " agree on the term of " + agreed
                                 + " but differ at " + index + ": " + a.journal.get(index) + " / " + b.journal.get(index));
@@ -693,7 +761,9 @@ final class ConsensusSimulation {
             if (!leader.consensus.configuration().isMember(node.id)) {
                 continue; // removed from the cluster: its log is no longer kept up to date
             }
-            if (!node.journal.equals(leader.journal)) {
+            long from = Math.max(node.journalBase, leader.journalBase);
+            if (node.journalLastIndex() != leader.journalLastIndex()
+                    || !node.journal.tailMap(from, false).equals(leader.journal.tailMap(from, false))) {
                 throw violation("after healing (" + termsOf() + "; primary's matches " + leader.consensus.matchIndexes()
                         + ", configuration " + leader.consensus.configuration() + "), " + node.id + "'s log (last " + node.journalLastIndex() + ", commit "
                         + node.lastPublishedCommit + ") differs from primary " + primary + "'s (last " + leader.journalLastIndex()
@@ -705,13 +775,28 @@ final class ConsensusSimulation {
             }
         }
         Set<String> finalRecords = new HashSet<>();
-        for (Entry entry : leader.journal.values()) {
+        for (long index = 1; index <= leader.journalLastIndex(); index++) {
+            Entry entry = index <= leader.journalBase ? committed.get(index) : leader.journal.get(index);
+            if (entry == null || !entry.equals(committed.get(index))) {
+                throw violation("after healing, entry " + index + " of the final log is " + entry + ", committed as "
+                        + committed.get(index));
+            }
             if (entry.kind() == EntryKind.RECORD) {
                 finalRecords.add(SimulatedNode.recordIdOf(entry));
             }
         }
+        for (SimulatedNode node : nodes.values()) {
+            if (leader.consensus.configuration().isMember(node.id) && !node.store.equals(finalRecords)) {
+                Set<String> missing = new HashSet<>(finalRecords);
+                missing.removeAll(node.store);
+                Set<String> extra = new HashSet<>(node.store);
+                extra.removeAll(finalRecords);
+                throw violation("after healing, " + node.id + "'s store (journal base " + node.journalBase + ") lacks "
+                        + missing + " and holds " + extra + " beyond the final log's records");
+            }
+        }
         for (Acknowledged ack : acknowledged.values()) {
-            Entry at = leader.journal.get(ack.index());
+            Entry at = committed.get(ack.index());
             if (at == null || at.term() != ack.term() || !SimulatedNode.recordIdOf(at).equals(ack.recordId())) {
                 throw violation("acknowledged " + ack + " is not at its place in the final log (found " + at + ")");
             }

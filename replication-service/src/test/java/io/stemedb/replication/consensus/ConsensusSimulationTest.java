@@ -21,6 +21,8 @@ class ConsensusSimulationTest {
         long acknowledged = 0;
         long elections = 0;
         long reads = 0;
+        long compactions = 0;
+        long rebases = 0;
         for (long seed = first; seed <= last; seed++) {
             int voters = seed % 2 == 0 ? 3 : 5;
             int writeQuorum = switch ((int) (seed % 4)) {
@@ -34,9 +36,14 @@ class ConsensusSimulationTest {
             acknowledged += summary.acknowledged();
             elections += summary.elections();
             reads += summary.readsConfirmed();
+            compactions += summary.compactions();
+            rebases += summary.rebases();
         }
-        System.out.printf("consensus simulation: %d schedules, %d acknowledged writes, %d elections, %d confirmed reads%n",
-                last - first + 1, acknowledged, elections, reads);
+        System.out.printf("consensus simulation: %d schedules, %d acknowledged writes, %d elections, %d confirmed reads,"
+                + " %d compactions, %d rebases%n", last - first + 1, acknowledged, elections, reads, compactions, rebases);
         assertThat(acknowledged).as("the schedules made progress").isPositive();
+        if (only == null) {
+            assertThat(rebases).as("retention cut what lagging members needed, and they were rebased").isPositive();
+        }
     }
 }

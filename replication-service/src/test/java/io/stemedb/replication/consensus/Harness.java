@@ -25,6 +25,10 @@ final class Harness {
     final Map<String, Leadership> leadership = new LinkedHashMap<>();
     final Map<String, List<Entry>> cut = new LinkedHashMap<>();
     final Map<String, List<ReadState>> reads = new LinkedHashMap<>();
+    /** Where each node's journal was last rebased to (by a primary's Rebase). */
+    final Map<String, Long> rebasedTo = new LinkedHashMap<>();
+    /** The last entry each journal no longer holds (retention, a rebase); 0 for a whole journal. */
+    final Map<String, Long> journalBase = new LinkedHashMap<>();
     final List<ConsensusMessage> inFlight = new ArrayList<>();
     long now = 1_000;
     private int records;
@@ -92,6 +96,11 @@ final class Harness {
         for (LogWrite write : out.logWrites()) {
             cut.get(id).addAll(journal.tailMap(write.truncateFrom(), true).values());
             journal.tailMap(write.truncateFrom(), true).clear();
+            if (write.isRebase()) {
+                journal.clear();
+                rebasedTo.put(id, write.rebaseTo());
+                journalBase.put(id, write.rebaseTo());
+            }
             write.entries().forEach(entry -> journal.put(entry.index(), entry));
         }
         inFlight.addAll(out.messages());
@@ -111,11 +120,20 @@ final class Harness {
 
     private Entry appendLocally(String id, EntryKind kind, byte[] payload) {
         NavigableMap<Long, Entry> journal = journals.get(id);
-        Entry entry = new Entry(journal.isEmpty() ? 1 : journal.lastKey() + 1, nodes.get(id).term(), kind, payload);
+        Entry entry = new Entry(journal.isEmpty() ? journalBase.getOrDefault(id, 0L) + 1 : journal.lastKey() + 1,
+                nodes.get(id).term(), kind, payload);
         journal.put(entry.index(), entry);
         nodes.get(id).localAppended(List.of(entry), now);
         apply(id);
         return entry;
+    }
+
+    /** Retention on {@code id}: its journal loses the entries before {@code firstIndex}, and its consensus is told. */
+    void compact(String id, long firstIndex) {
+        journals.get(id).headMap(firstIndex, false).clear();
+        journalBase.merge(id, firstIndex - 1, Math::max);
+        nodes.get(id).logCompacted(firstIndex);
+        apply(id);
     }
 
     void tick(String id) {

@@ -351,4 +351,48 @@ class RaftRulesTest {
         assertThat(cluster.node("a").proposeConfiguration(cluster.node("a").configuration().withLearner("e", 1)))
                 .as("the first change is not committed yet").isFalse();
     }
+
+    @Test
+    void retention_aMemberThatNeedsEntriesTheJournalNoLongerHoldsIsRebasedAndHandsOverWhatItNeverCommitted() {
+        Harness cluster = new Harness(2, "a", "b", "c");
+        cluster.elect("c");
+        assertThat(cluster.node("c").role()).isEqualTo(Role.PRIMARY);
+        Entry orphan = cluster.write("c"); // c's alone: it is cut off before anyone has it
+        cluster.dropAll();
+
+        cluster.elect("a");
+        cluster.dropAll();
+        for (int i = 0; i < 5; i++) {
+            cluster.write("a");
+        }
+        cluster.advance(100);
+        cluster.tick("a");
+        cluster.deliver(Harness.between("a", "b"));
+        long committed = cluster.node("a").commitIndex();
+        assertThat(committed).isGreaterThanOrEqualTo(6);
+        cluster.compact("a", committed + 1);
+        assertThat(cluster.node("a").firstIndex()).isEqualTo(committed + 1);
+
+        // c comes back: what it lacks is gone from a's journal, so it is rebased after a's base.
+        for (int round = 0; round < 10; round++) {
+            cluster.advance(100);
+            cluster.tick("a");
+            cluster.deliverAll();
+        }
+        assertThat(cluster.rebasedTo.get("c")).isEqualTo(committed);
+        assertThat(cluster.cut.get("c")).as("its record nobody committed goes to the primary").contains(orphan);
+        assertThat(cluster.node("c").commitIndex()).isEqualTo(committed);
+        assertThat(cluster.node("c").role()).isEqualTo(Role.REPLICA);
+        assertThat(cluster.node("a").matchIndexes().get("c")).isEqualTo(committed);
+
+        Entry next = cluster.write("a");
+        cluster.advance(100);
+        cluster.tick("a");
+        cluster.deliverAll();
+        assertThat(cluster.journals.get("c").get(next.index())).as("after the base the log flows again").isEqualTo(next);
+        cluster.advance(100);
+        cluster.tick("a");
+        cluster.deliverAll();
+        assertThat(cluster.node("c").commitIndex()).isEqualTo(next.index());
+    }
 }

@@ -14,6 +14,13 @@ import java.util.TreeMap;
  * journal (index → entry) and the fence (the term the journal is fenced at, and whether it takes
  * the api's appends). The api's appends are group-committed after a delay; a crash loses those
  * not yet written, and everything else that is not on the disk.
+ *
+ * <p>Retention cuts the journal's committed, applied prefix ({@link #compact}); a rebase drops it
+ * all ({@link #write}). The journal then starts after its base; the term of a base that retention
+ * cut is lost at a restart (the wal does not keep it), a rebase's is kept. The store (the
+ * api-service's index: the records applied, durable through its snapshot) keeps what the journal
+ * no longer holds; a rebased node's is filled by anti-entropy, modelled as the simulation's
+ * committed records up to the base.
  */
 final class SimulatedNode {
 
@@ -28,6 +35,14 @@ final class SimulatedNode {
     // The disk.
     HardState hardState = HardState.INITIAL;
     final NavigableMap<Long, Entry> journal = new TreeMap<>();
+    /** The journal holds the entries after this one. */
+    long journalBase;
+    /** Its term, when kept (a rebase's); 0 when lost (retention's). */
+    long journalBaseTerm;
+    /** The configuration in force at the base; null: the bootstrap one. */
+    ClusterConfiguration baseConfiguration;
+    /** The records applied (and filled), by id. */
+    final java.util.Set<String> store = new java.util.HashSet<>();
     long fencedTerm;
     boolean journalWritable;
 
@@ -58,8 +73,11 @@ final class SimulatedNode {
 
     /** Starts (or restarts) the consensus from what the disk holds. */
     void start(long simulatedTime) {
-        TermRuns runs = new TermRuns();
+        TermRuns runs = journalBase > 0 ? new TermRuns(journalBase, journalBaseTerm) : new TermRuns();
         Map<Long, ClusterConfiguration> configurations = new TreeMap<>();
+        if (baseConfiguration != null) {
+            configurations.put(journalBase, baseConfiguration);
+        }
         for (Entry entry : journal.values()) {
             runs.append(entry.index(), entry.term());
             if (entry.kind() == EntryKind.CONFIGURATION) {
@@ -71,7 +89,7 @@ final class SimulatedNode {
                 localTime(simulatedTime));
         pending.clear();
         toAnnounce.clear();
-        lastPublishedCommit = 0;
+        lastPublishedCommit = journalBase; // applied before it was cut (the store holds it)
         journalWritable = false;
         up = true;
     }
@@ -96,7 +114,26 @@ final class SimulatedNode {
     }
 
     long journalLastIndex() {
-        return journal.isEmpty() ? 0 : journal.lastKey();
+        return journal.isEmpty() ? journalBase : journal.lastKey();
+    }
+
+    /**
+     * Retention: the journal forgets entries up to {@code upTo} (committed and applied here), keeping
+     * the configuration in force there. The consensus is told, as the runtime tells it.
+     */
+    void compact(long upTo) {
+        if (upTo <= journalBase || upTo > journalLastIndex()) {
+            return;
+        }
+        for (Entry entry : journal.headMap(upTo, true).values()) {
+            if (entry.kind() == EntryKind.CONFIGURATION) {
+                baseConfiguration = entry.configuration();
+            }
+        }
+        journal.headMap(upTo, true).clear();
+        journalBase = upTo;
+        journalBaseTerm = 0;
+        consensus.logCompacted(upTo + 1);
     }
 
     /** The api takes a write if the journal is fenced writable for a term; false: 503 not_primary. */
@@ -152,8 +189,20 @@ final class SimulatedNode {
         return entry;
     }
 
-    /** A replica's journal write: cut from {@code truncateFrom}, append; returns the records cut. */
+    /** A replica's journal write: cut from {@code truncateFrom}, append (or rebase); returns the entries cut. */
     List<Entry> write(LogWrite write) {
+        if (write.isRebase()) {
+            List<Entry> cut = new ArrayList<>(journal.tailMap(write.truncateFrom(), true).values());
+            journal.clear();
+            journalBase = write.rebaseTo();
+            journalBaseTerm = write.rebaseTerm();
+            baseConfiguration = write.configuration();
+            return cut;
+        }
+        if (write.truncateFrom() <= journalBase && !write.entries().isEmpty()) {
+            throw new IllegalStateException(id + ": a log write at " + write.truncateFrom() + " reaches below the base "
+                    + journalBase);
+        }
         if (write.truncateFrom() > journalLastIndex() + 1) {
             throw new IllegalStateException(id + ": a log write at " + write.truncateFrom() + " leaves a gap after "
                     + journalLastIndex());

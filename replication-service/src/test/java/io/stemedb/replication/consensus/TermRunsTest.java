@@ -63,4 +63,36 @@ class TermRunsTest {
         assertThat(log.lastTerm()).isEqualTo(5);
         assertThatThrownBy(() -> log.truncateFrom(100)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void compactingKeepsTheTermsAfterTheBaseAndTheBasesOwnAndARebaseStartsAfterItsBase() {
+        TermRuns runs = new TermRuns();
+        for (long index = 1; index <= 10; index++) {
+            runs.append(index, index <= 4 ? 1 : index <= 7 ? 2 : 3);
+        }
+        runs.compactTo(5);
+        assertThat(runs.baseIndex()).isEqualTo(5);
+        assertThat(runs.baseTerm()).isEqualTo(2);
+        assertThat(runs.termAt(4)).isEqualTo(-1);
+        assertThat(runs.termAt(6)).isEqualTo(2);
+        assertThat(runs.termAt(8)).isEqualTo(3);
+        assertThat(runs.firstIndexOfTermAt(6)).isEqualTo(6);
+        assertThat(runs.knowsTermAt(5)).isTrue();
+        runs.compactTo(3);
+        assertThat(runs.baseIndex()).as("a lower base changes nothing").isEqualTo(5);
+        runs.compactTo(10);
+        assertThat(runs.lastIndex()).isEqualTo(10);
+        assertThat(runs.lastTerm()).isEqualTo(3);
+        runs.append(11, 3);
+        assertThat(runs.termAt(11)).isEqualTo(3);
+
+        TermRuns restarted = new TermRuns(20, 0);
+        assertThat(restarted.knowsTermAt(20)).as("a restart loses the base's term").isFalse();
+        restarted.rebase(30, 4);
+        assertThat(restarted.knowsTermAt(30)).isTrue();
+        assertThat(restarted.lastIndex()).isEqualTo(30);
+        assertThat(restarted.lastTerm()).isEqualTo(4);
+        restarted.append(31, 5);
+        assertThat(restarted.termAt(31)).isEqualTo(5);
+    }
 }

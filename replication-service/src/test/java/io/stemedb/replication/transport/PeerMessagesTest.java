@@ -30,6 +30,8 @@ class PeerMessagesTest {
                 new ConsensusMessage.VoteReply("b", "a", 4, false),
                 new ConsensusMessage.Append("a", "b", 4, 6, 3, List.of(record, config), 5, 9),
                 new ConsensusMessage.AppendReply("b", "a", 4, true, 8, 8, 9, 1),
+                new ConsensusMessage.Rebase("a", "b", 4, 120, 3, ClusterConfiguration.ofVoters(Map.of("a", 1, "b", 2))
+                        .withLearner("c", 1), 130),
                 new ConsensusMessage.TimeoutNow("a", "b", 4));
         for (ConsensusMessage message : messages) {
             PeerMessage wire = PeerMessage.parseFrom(PeerMessages.toWire(message).toByteArray());

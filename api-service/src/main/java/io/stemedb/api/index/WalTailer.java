@@ -27,7 +27,9 @@ import org.springframework.context.SmartLifecycle;
  * node, with the primary's first heartbeat on a replica).
  *
  * <p>An entry that cannot be decoded stops the tailer for good ({@link #failure()}): skipping it
- * would silently drop an assertion from every query.
+ * would silently drop an assertion from every query. So do entries retention deleted before the
+ * index had them; entries a rebase took are skipped, counted ({@code stemedb_index_skipped_entries_total}),
+ * and filled by anti-entropy.
  */
 public class WalTailer implements SmartLifecycle {
 
@@ -40,6 +42,7 @@ public class WalTailer implements SmartLifecycle {
     private final boolean committedOnly;
     private final Counter streamErrors;
     private final Counter unknownEntries;
+    private final Counter skippedEntries;
     private volatile boolean running;
     private volatile boolean caughtUp;
     private volatile String failure;
@@ -60,6 +63,9 @@ public class WalTailer implements SmartLifecycle {
         this.retry = retry;
         this.streamErrors = Counter.builder("stemedb.index.tail.errors")
                 .description("Times the index's stream from the wal-service broke and was reopened")
+                .register(registry);
+        this.skippedEntries = Counter.builder("stemedb.index.skipped.entries")
+                .description("Journal entries the index skipped because a rebase took them (their records come by anti-entropy)")
                 .register(registry);
         this.unknownEntries = Counter.builder("stemedb.index.unknown.entries")
                 .description("Journal entries of a type this version does not know (written by a newer version), skipped")
@@ -131,6 +137,9 @@ public class WalTailer implements SmartLifecycle {
                 if (!running) {
                     return;
                 }
+                if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE && skippedToRebase()) {
+                    continue;
+                }
                 if (e.getStatus().getCode() == Status.Code.OUT_OF_RANGE) {
                     failure = "the journal no longer holds the entries after index " + index.appliedIndex()
                             + " (retention deleted them) and no snapshot covers them: " + describe(e);
@@ -148,6 +157,28 @@ public class WalTailer implements SmartLifecycle {
                 log.error("index tailer stopped: {}", failure, e);
             }
         }
+    }
+
+    /**
+     * The entries after the applied index are gone because the consensus rebased the journal (the
+     * primary no longer held what this node lacked): the index continues after the base, and the
+     * records up to it reach this store by anti-entropy (the replication-service asks the primary
+     * for a sync once the index is past the base). Counted, and logged, never silent. False when
+     * the journal's base is retention's: then the index needs entries it was promised, and stops.
+     */
+    private boolean skippedToRebase() {
+        StatusResponse status = wal.status();
+        long base = status.getFirstIndex() - 1;
+        long applied = index.appliedIndex();
+        if (!status.getBaseRebased() || base <= applied) {
+            return false;
+        }
+        skippedEntries.increment(base - applied);
+        log.warn("the journal was rebased: it continues after index {}, so entries {}..{} are skipped here; their records"
+                + " reach this store by anti-entropy", base, applied + 1, base);
+        index.advanceTo(base);
+        markCaughtUpIfThere();
+        return true;
     }
 
     private void learnCatchUpTarget() {

@@ -59,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     private final boolean[] ended;
     private final Path tlsDirectory;
     private final HttpClient http;
+    private volatile List<String> jvmFlags = List.of();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LocalCluster(Path jar, List<Member> members, Path tlsDirectory) {
@@ -116,6 +117,15 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         return new LocalCluster(jar, members, tlsDirectory);
+    }
+
+    /**
+     * JVM flags every node starts with from now on, after the heap size: {@code -D} settings of
+     * the services (tiny journal segments, say) that the {@code run} command has no option for.
+     */
+    public LocalCluster withJvmFlags(List<String> flags) {
+        jvmFlags = List.copyOf(flags);
+        return this;
     }
 
     /** The CA and node certificates when the cluster runs with TLS, else null. */
@@ -190,7 +200,9 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         NodePorts ports = member.ports();
-        List<String> command = new ArrayList<>(launch.command("-Xmx512m"));
+        List<String> flags = new ArrayList<>(List.of("-Xmx512m"));
+        flags.addAll(jvmFlags);
+        List<String> command = new ArrayList<>(launch.command(flags.toArray(String[]::new)));
         command.addAll(List.of("run",
                 "--node-id", member.nodeId(),
                 "--bind", member.host(),

@@ -285,6 +285,68 @@ class ReplicatedClusterIT {
      * write durable on a node but unacknowledged is on every node, no index was acknowledged for two
      * records, and no term had two primaries.
      */
+    /**
+     * A replica down while retention deletes, on the others, the entries it lacks: tiny segments
+     * (64 KB), a retention pass every second, index snapshots every second, and a primary that
+     * keeps a silent member's entries for 2 s only. Restarted, the replica is rebased by the
+     * primary (its journal continues after the primary's base), skips the entries it never got,
+     * and asks the primary for a Merkle sync, which brings the records it lacked through the log:
+     * every acknowledged write on every node, the stores identical.
+     */
+    @Test
+    void aReplicaWhoseMissingEntriesRetentionDeletedCatchesUpByRebaseAndSync() throws Exception {
+        List<String> retentionSoon = List.of("-Dstemedb.wal.segment-max-size=64KB", "-Dstemedb.wal.retention.check-interval=1s",
+                "-Dstemedb.wal.retention.keep-segments=1", "-Dstemedb.api.snapshot.interval=1s",
+                "-Dstemedb.api.snapshot.min-entries=100", "-Dstemedb.replication.retention-patience=2s");
+        onCluster(3, retentionSoon, cluster -> {
+            TestHttp http = TestHttp.withKey(cluster.adminKey());
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
+                TestHttp.await("writes acknowledged before the replica goes down", ELECTION, () -> load.acknowledgedCount() > 300);
+                int primary = awaitPrimary(cluster, http, -1);
+                int replica = (primary + 1) % 3;
+                long lastHeld = metric(cluster, replica, http, "stemedb_wal_last_durable_index");
+                cluster.kill(replica);
+                load.avoid(replica);
+                TestHttp.await("the primary's journal no longer holds what node" + (replica + 1) + " lacks",
+                        Duration.ofSeconds(120), () -> metric(cluster, primary, http, "stemedb_wal_first_index") > lastHeld + 1
+                                && metric(cluster, (primary + 2) % 3, http, "stemedb_wal_first_index") > lastHeld + 1);
+                cluster.start(replica);
+                assertThat(cluster.awaitHealthy(RESTART)).as(cluster::healthReport).isTrue();
+                load.avoid(-1);
+                TestHttp.await("node" + (replica + 1) + " was rebased", ELECTION,
+                        () -> metric(cluster, replica, http, "stemedb_replication_rebases_total") >= 1);
+                long after = load.acknowledgedCount();
+                TestHttp.await("writes acknowledged after the rebase", ELECTION, () -> load.acknowledgedCount() > after + 50);
+                load.close();
+                assertNothingLost(cluster, http, load);
+                assertStoresIdentical(cluster, http);
+                assertThat(metric(cluster, replica, http, "stemedb_index_skipped_entries_total")).isPositive();
+                assertThat(metric(cluster, replica, http, "stemedb_replication_rebase_fills_total{outcome=\"started\"}"))
+                        .isGreaterThanOrEqualTo(1);
+            }
+        });
+    }
+
+    /** A sample of {@code name} (with its labels, if any) from node {@code node}'s metrics; -1 if absent or unreachable. */
+    private static long metric(LocalCluster cluster, int node, TestHttp http, String name) {
+        try {
+            String body = http.get(cluster.member(node).apiUrl() + "/metrics").raw().body();
+            String bare = name.contains("{") ? name.substring(0, name.indexOf('{')) : name;
+            String label = name.contains("{") ? name.substring(name.indexOf('{') + 1, name.length() - 1) : "";
+            for (String line : body.split("\n")) {
+                if (line.startsWith(bare + " ") || (line.startsWith(bare + "{") && line.contains(label))) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     private void assertNothingLost(LocalCluster cluster, TestHttp http, WriteLoad load) throws Exception {
         assertThat(load.conflicts()).isEmpty();
         assertEveryNodeHolds(cluster, http, load.acknowledged().keySet(), "every acknowledged write");
@@ -394,11 +456,15 @@ class ReplicatedClusterIT {
     }
 
     private void onCluster(int nodes, ClusterSteps steps) throws Exception {
+        onCluster(nodes, List.of(), steps);
+    }
+
+    private void onCluster(int nodes, List<String> jvmFlags, ClusterSteps steps) throws Exception {
         List<NodePorts> ports = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             ports.add(FreePorts.forNode());
         }
-        try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true)) {
+        try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true).withJvmFlags(jvmFlags)) {
             cluster.startAll();
             assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).as(cluster::healthReport).isTrue();
             TestHttp http = TestHttp.withKey(cluster.adminKey());

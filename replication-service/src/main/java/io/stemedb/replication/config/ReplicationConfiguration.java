@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.proto.consensus.ConsensusPeerGrpc;
 import io.stemedb.proto.consensus.HandoffRequest;
 import io.stemedb.proto.consensus.HandoffResponse;
+import io.stemedb.proto.wal.StatusResponse;
 import io.stemedb.replication.consensus.ClusterConfiguration;
 import io.stemedb.replication.consensus.ConsensusSettings;
 import io.stemedb.replication.consensus.Entry;
@@ -15,6 +16,7 @@ import io.stemedb.replication.control.ControlService;
 import io.stemedb.replication.control.MembershipHints;
 import io.stemedb.replication.merkle.AntiEntropyRounds;
 import io.stemedb.replication.merkle.AntiEntropyService;
+import io.stemedb.replication.merkle.RebaseFill;
 import io.stemedb.replication.merkle.RecordHandoff;
 import io.stemedb.common.membership.MembershipWatch;
 import io.stemedb.replication.runtime.ConsensusRuntime;
@@ -90,7 +92,7 @@ public class ReplicationConfiguration {
     ConsensusRuntime consensusRuntime(ReplicationProperties properties, JournalPort journal, PeerLinks peers,
             PeerChannels channels, ConsensusMetrics metrics) {
         ConsensusSettings settings = new ConsensusSettings(properties.factor(), properties.electionTimeout().toMillis(),
-                properties.heartbeat().toMillis(), 512, 8, true, false); // rebase: not until the wal can (issue #16)
+                properties.heartbeat().toMillis(), 512, 8, true, true);
         ConsensusRuntime runtime = new ConsensusRuntime(properties.nodeId(), settings, bootstrap(properties), journal, peers,
                 handoffSender(channels, properties), properties.entryCache().toBytes(), metrics);
         metrics.bind(runtime, peers);
@@ -116,7 +118,7 @@ public class ReplicationConfiguration {
     /** What a lagging replica still needs is kept in the journal (retention consumer "replication"). */
     @Bean(initMethod = "start", destroyMethod = "close")
     RetentionReporter retentionReporter(ConsensusRuntime runtime, JournalPort journal, ReplicationProperties properties) {
-        return new RetentionReporter(runtime::status, journal, properties.retentionPatience());
+        return new RetentionReporter(runtime::status, journal, runtime::logCompacted, properties.retentionPatience());
     }
 
     @Bean
@@ -136,6 +138,21 @@ public class ReplicationConfiguration {
             ConsensusRuntime runtime, JournalPort journal, MeterRegistry registry) {
         return new AntiEntropyService(properties.nodeId(), storeChannel, channels::channelTo,
                 recordHandoff(runtime, journal, channels, properties), properties.rpcTimeout(), registry);
+    }
+
+    /** A rebased replica asks the primary to fill its store (RebaseFill), told by the consensus's events. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    RebaseFill rebaseFill(AntiEntropyService antiEntropy, ConsensusRuntime runtime, ConsensusMetrics metrics,
+            JournalPort journal, MeterRegistry registry) {
+        RebaseFill fill = new RebaseFill(antiEntropy, () -> {
+            StatusSnapshot status = runtime.status();
+            return status == null ? null : status.primaryId();
+        }, () -> {
+            StatusResponse state = journal.status();
+            return state.getBaseRebased() ? state.getFirstIndex() - 1 : 0;
+        }, registry);
+        metrics.onRebase(fill::rebased);
+        return fill;
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -282,7 +282,7 @@ public final class ConsensusNode {
      */
     public boolean proposeConfiguration(ClusterConfiguration next) {
         if (role != Role.PRIMARY || termStartIndex == 0 || commitIndex < termStartIndex
-                || configurations.currentIndex() > commitIndex || next.changesFrom(configuration()) != 1
+                || configurations.currentIndex() > committedFloor() || next.changesFrom(configuration()) != 1
                 || next.voters().size() < settings.writeQuorum()) {
             return false;
         }
@@ -813,8 +813,8 @@ public final class ConsensusNode {
         if (p == null) {
             return;
         }
-        if (!log.knowsTermAt(p.next - 1) || p.next - 1 < log.baseIndex()) {
-            sendRebase(member, p, now);
+        if (settings.rebaseMembers() && (!log.knowsTermAt(p.next - 1) || p.next - 1 < log.baseIndex())) {
+            sendRebase(member, p, now, heartbeat);
             return;
         }
         boolean room = p.probing ? !p.probeOutstanding || now - p.lastSentAt >= settings.heartbeatMs()
@@ -854,12 +854,19 @@ public final class ConsensusNode {
     /**
      * The member needs entries this log no longer holds (retention deleted them, or a restart lost
      * the base's term): it is told to continue after the lowest committed entry whose term this
-     * log knows, one probe at a time, again every heartbeat until it answers. Nothing while the
-     * primary has not committed that far yet (at the start of its term, briefly).
+     * log knows, one probe at a time, again every heartbeat until it answers. Where that is the entry
+     * after a base of unknown term and the primary has not committed it yet, a heartbeat instead:
+     * it keeps the member from campaigning, and brings back a higher term the member may have reached.
      */
-    private void sendRebase(String member, Progress p, long now) {
+    private void sendRebase(String member, Progress p, long now, boolean heartbeat) {
         long base = log.knowsTermAt(log.baseIndex()) ? log.baseIndex() : log.baseIndex() + 1;
-        if (!settings.rebaseMembers() || base > commitIndex || base > log.lastIndex()) {
+        // The log's base was applied here before retention cut it, so it is committed even when this
+        // primary, just restarted, has not learnt its commit index yet (its commit may need the member).
+        if (base > committedFloor() || base > log.lastIndex()) {
+            if (heartbeat) {
+                messages.add(new Append(id, member, term, p.match, log.termAt(p.match), List.of(), commitIndex, reads.round()));
+                p.lastSentAt = now;
+            }
             return;
         }
         if (!p.probing) {
@@ -931,7 +938,7 @@ public final class ConsensusNode {
         Map<String, Long> matches = matchIndexes();
         int w = settings.writeQuorum();
         long candidate = Quorum.quorumIndex(matches, configuration().voters().keySet(), w);
-        if (configurations.currentIndex() > commitIndex) {
+        if (configurations.currentIndex() > committedFloor()) {
             candidate = Math.min(candidate, Quorum.quorumIndex(matches, configurations.previous().voters().keySet(), w));
         }
         if (candidate <= commitIndex || log.termAt(candidate) != term) {
@@ -943,7 +950,7 @@ public final class ConsensusNode {
                 confirmRead(waiting, now);
             }
         }
-        if (!configuration().isVoter(id) && configurations.currentIndex() <= commitIndex) {
+        if (!configuration().isVoter(id) && configurations.currentIndex() <= committedFloor()) {
             // Removed from the voters, and the change is committed: leave the role to the others.
             becomeReplica(term, null, now);
         }
@@ -969,7 +976,7 @@ public final class ConsensusNode {
 
     /** The previous voters while the newest configuration is not committed; else the current ones. */
     private Set<String> votersOfAnyPendingChange() {
-        return configurations.currentIndex() > commitIndex ? configurations.previous().voters().keySet()
+        return configurations.currentIndex() > committedFloor() ? configurations.previous().voters().keySet()
                 : configuration().voters().keySet();
     }
 

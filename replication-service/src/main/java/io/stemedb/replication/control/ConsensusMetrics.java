@@ -10,9 +10,12 @@ import io.stemedb.replication.runtime.ConsensusRuntime;
 import io.stemedb.replication.runtime.RuntimeEvents;
 import io.stemedb.replication.runtime.StatusSnapshot;
 import io.stemedb.replication.transport.PeerLinks;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       {@code stemedb_cluster_step_downs_total} (times it stopped being primary),
  *       {@code stemedb_cluster_primary_conflicts_total} (two primaries seen in one term: must stay 0)</li>
  *   <li>{@code stemedb_replication_lag_seconds{replica}} (on the primary),
- *       {@code stemedb_replication_truncated_entries_total}, {@code stemedb_replication_handoffs_waiting},
+ *       {@code stemedb_replication_truncated_entries_total}, {@code stemedb_replication_rebases_total},
+ *       {@code stemedb_replication_handoffs_waiting},
  *       {@code stemedb_network_bytes_sent_total}</li>
  * </ul>
  * Log lines: {@code elected primary} (with the term), {@code stepped down}, and
@@ -46,6 +50,8 @@ public final class ConsensusMetrics implements RuntimeEvents {
     private final Counter conflicts;
     private final Counter truncatedEntries;
     private final Counter restarts;
+    private final Counter rebases;
+    private final List<LongConsumer> rebaseListeners = new CopyOnWriteArrayList<>();
     private final Set<String> lagGauges = ConcurrentHashMap.newKeySet();
     private volatile StatusSnapshot latest;
     private final double maxLagSeconds;
@@ -66,6 +72,9 @@ public final class ConsensusMetrics implements RuntimeEvents {
                 .description("Times this node heard from two primaries in one term (must stay 0)").register(registry);
         this.restarts = Counter.builder("stemedb.replication.consensus.restarts")
                 .description("Times the consensus started again from the journal after a journal call failed").register(registry);
+        this.rebases = Counter.builder("stemedb.replication.rebases")
+                .description("Times this replica's journal continued after a base because the primary no longer held what it lacked")
+                .register(registry);
         this.truncatedEntries = Counter.builder("stemedb.replication.truncated.entries")
                 .description("Uncommitted entries this replica's journal dropped to match the primary's log").register(registry);
         Gauge.builder("stemedb.cluster.is.primary", this, m -> m.latest != null && m.latest.role() == Role.PRIMARY ? 1 : 0)
@@ -171,6 +180,21 @@ public final class ConsensusMetrics implements RuntimeEvents {
         restarts.increment();
         log.warn("consensus starts again from the journal in {} ms: a call to the local wal-service failed ({})", retryInMillis,
                 cause.toString());
+    }
+
+    @Override
+    public void rebased(long base, long baseTerm) {
+        rebases.increment();
+        log.warn("journal rebased: it continues after index {} (term {}), which the primary's log no longer reaches back to;"
+                + " the store is filled by anti-entropy", base, baseTerm);
+        for (LongConsumer listener : rebaseListeners) {
+            listener.accept(base);
+        }
+    }
+
+    /** {@code listener} is told the base of every rebase of this node's journal (on the consensus thread: keep it short). */
+    public void onRebase(LongConsumer listener) {
+        rebaseListeners.add(listener);
     }
 
     @Override

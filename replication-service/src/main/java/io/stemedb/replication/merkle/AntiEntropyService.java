@@ -320,6 +320,27 @@ public final class AntiEntropyService extends AntiEntropyGrpc.AntiEntropyImplBas
         return bytes;
     }
 
+    /** The log index this node's store has applied (its tree's root answers it). */
+    public long localAppliedIndex() {
+        return localNodes(TreeNodesRequest.getDefaultInstance()).getAppliedIndex();
+    }
+
+    /**
+     * Asks {@code primary} to sync its store with this node's, unforced: what this store lacks and
+     * the primary's log no longer brings is appended there again and reaches this node through the
+     * log (a rebased replica's fill). Answers the session the primary started.
+     *
+     * @throws StatusRuntimeException NOT_FOUND for an unknown member, or whatever the primary answers
+     */
+    public SyncSession askForSync(String primary) {
+        ManagedChannel channel = channelTo.apply(primary);
+        if (channel == null) {
+            throw Status.NOT_FOUND.withDescription("no member named " + primary + " in this node's cluster").asRuntimeException();
+        }
+        return AntiEntropyGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .sync(SyncRequest.newBuilder().setOtherNode(nodeId).build());
+    }
+
     private TreeNodesResponse localNodes(TreeNodesRequest request) {
         try {
             return store.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).treeNodes(request);

@@ -108,6 +108,13 @@ public final class ConsensusRuntime implements AutoCloseable {
         inputs.add(node -> node.memberDown(member, now()));
     }
 
+    /** Retention deleted the journal's entries before {@code firstIndex}: the consensus forgets their terms. */
+    public void logCompacted(long firstIndex) {
+        if (firstIndex > 1) {
+            inputs.add(node -> node.logCompacted(firstIndex));
+        }
+    }
+
     /** A leadership-confirmed read index; completes with the answer, or not confirmed. */
     public CompletableFuture<ReadState> readIndex() {
         long id = readIds.incrementAndGet();
@@ -234,8 +241,15 @@ public final class ConsensusRuntime implements AutoCloseable {
     private ConsensusNode recover() {
         StatusResponse state = journal.status();
         HardState hardState = new HardState(state.getFencedTerm(), state.getVotedFor().isEmpty() ? null : state.getVotedFor());
-        TermRuns runs = state.getFirstIndex() > 1 ? new TermRuns(state.getFirstIndex() - 1, 0) : new TermRuns();
+        // The base's term as the wal kept it when retention deleted the base (0: unknown, from an
+        // older version; a member that needs the base then waits, see ConsensusNode.sendRebase).
+        TermRuns runs = state.getFirstIndex() > 1 ? new TermRuns(state.getFirstIndex() - 1, state.getBaseTerm()) : new TermRuns();
         TreeMap<Long, ClusterConfiguration> configurations = new TreeMap<>();
+        if (state.getFirstIndex() > 1 && !state.getBaseConfiguration().isEmpty()) {
+            // In force at the base, as the wal kept it when retention or a rebase took the entries
+            // before: the configuration entries among them are nowhere else.
+            configurations.put(state.getFirstIndex() - 1, ClusterConfiguration.decode(state.getBaseConfiguration().toByteArray()));
+        }
         long from = state.getFirstIndex() == 0 ? 1 : state.getFirstIndex();
         // Headers only: a journal of a million records would otherwise cross in full (seconds of
         // a start's CPU) for its terms and its few configuration entries. The cache fills with
@@ -305,14 +319,13 @@ public final class ConsensusRuntime implements AutoCloseable {
             }
         }
         for (LogWrite write : out.logWrites()) {
-            if (write.isRebase()) {
-                // Primaries of this version do not send a Rebase yet (ConsensusSettings.rebaseMembers).
-                throw new IllegalStateException("asked to rebase the journal after entry " + write.rebaseTo()
-                        + ", which this wal cannot do yet");
-            }
             List<Entry> dropped = journal.write(write);
-            cache.dropFrom(write.truncateFrom());
+            // A rebase empties the journal: nothing cached before its base is there any more.
+            cache.dropFrom(write.isRebase() ? 0 : write.truncateFrom());
             cache.add(write.entries());
+            if (write.isRebase()) {
+                events.rebased(write.rebaseTo(), write.rebaseTerm());
+            }
             if (!dropped.isEmpty()) {
                 events.truncated(write.truncateFrom(), dropped.size());
                 handoffs.add(dropped);

@@ -68,9 +68,13 @@ public class JournalPort {
         call().setPrimary(PrimaryRequest.newBuilder().setTerm(term).setPrimary(primary).build());
     }
 
-    /** A replica's journal write, durable on return; the entries it dropped. */
+    /** A replica's journal write (or rebase), durable on return; the entries it dropped that were never committed. */
     public List<Entry> write(LogWrite write) {
         ReplicaAppendRequest.Builder request = ReplicaAppendRequest.newBuilder().setTruncateFrom(write.truncateFrom());
+        if (write.isRebase()) {
+            request.setRebaseTo(write.rebaseTo()).setRebaseTerm(write.rebaseTerm())
+                    .setRebaseConfiguration(ByteString.copyFrom(write.configuration().encode()));
+        }
         for (Entry entry : write.entries()) {
             request.addEntries(JournalEntries.toReplicaWrite(entry));
         }

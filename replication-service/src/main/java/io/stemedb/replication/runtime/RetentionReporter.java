@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ public final class RetentionReporter implements AutoCloseable {
 
     private final Supplier<StatusSnapshot> status;
     private final JournalPort journal;
+    private final LongConsumer compacted;
     private final long patienceMillis;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "replication-retention");
@@ -32,9 +34,11 @@ public final class RetentionReporter implements AutoCloseable {
         return thread;
     });
 
-    public RetentionReporter(Supplier<StatusSnapshot> status, JournalPort journal, Duration patience) {
+    /** @param compacted told the journal's first index after each report (the consensus forgets what went before it) */
+    public RetentionReporter(Supplier<StatusSnapshot> status, JournalPort journal, LongConsumer compacted, Duration patience) {
         this.status = status;
         this.journal = journal;
+        this.compacted = compacted;
         this.patienceMillis = patience.toMillis();
     }
 
@@ -48,7 +52,7 @@ public final class RetentionReporter implements AutoCloseable {
             return;
         }
         try {
-            journal.retain(CONSUMER, neededFrom(now, patienceMillis));
+            compacted.accept(journal.retain(CONSUMER, neededFrom(now, patienceMillis)));
         } catch (RuntimeException e) {
             log.debug("retention report failed: {}", e.toString());
         }

@@ -22,4 +22,10 @@ public interface RuntimeEvents {
 
     /** A replica's journal dropped {@code entries} entries from {@code fromIndex} on. */
     void truncated(long fromIndex, int entries);
+
+    /**
+     * This replica's journal was rebased: it continues after entry {@code base} of {@code baseTerm},
+     * which the primary no longer held the entries before; the store is to be filled by anti-entropy.
+     */
+    default void rebased(long base, long baseTerm) {}
 }

@@ -442,8 +442,10 @@ final class ConsensusSimulation {
             if (!node.up || queue.isEmpty()) {
                 continue;
             }
-            // Whom the node follows, else whom the cluster view names (as the gateway learns it).
-            String primary = node.consensus.primaryId() != null ? node.consensus.primaryId() : currentPrimary();
+            // Whom the node follows, else whom the cluster view names (as the gateway learns it); a
+            // node removed from the cluster hears from no primary any more, so it asks the view.
+            boolean member = node.consensus.configuration().isMember(node.id);
+            String primary = member && node.consensus.primaryId() != null ? node.consensus.primaryId() : currentPrimary();
             if (primary == null) {
                 continue;
             }
@@ -767,11 +769,19 @@ final class ConsensusSimulation {
                 throw violation("after healing (" + termsOf() + "; primary's matches " + leader.consensus.matchIndexes()
                         + ", configuration " + leader.consensus.configuration() + "), " + node.id + "'s log (last " + node.journalLastIndex() + ", commit "
                         + node.lastPublishedCommit + ") differs from primary " + primary + "'s (last " + leader.journalLastIndex()
-                        + ", commit " + leader.lastPublishedCommit + ")");
+                        + ", commit " + leader.lastPublishedCommit + ", consensus commit " + leader.consensus.commitIndex()
+                        + ", journal base " + leader.journalBase + ", last term " + leader.consensus.lastTerm()
+                        + ", term start " + leader.consensus.termStartIndex() + "; " + node.id + "'s base "
+                        + node.journalBase + ")");
             }
             if (node.lastPublishedCommit != leader.journalLastIndex()) {
                 throw violation("after healing, " + node.id + " has committed " + node.lastPublishedCommit + " of "
-                        + leader.journalLastIndex());
+                        + leader.journalLastIndex() + " (" + node.consensus.role() + "@" + node.consensus.term() + ", journal base "
+                        + node.journalBase + " last " + node.journalLastIndex() + ", consensus commit "
+                        + node.consensus.commitIndex() + "; primary " + primary + "'s base " + leader.journalBase
+                        + ", first " + leader.consensus.firstIndex() + ", matches " + leader.consensus.matchIndexes()
+                        + ", term start " + leader.consensus.termStartIndex() + ", configuration "
+                        + leader.consensus.configuration() + ")");
             }
         }
         Set<String> finalRecords = new HashSet<>();
@@ -808,7 +818,10 @@ final class ConsensusSimulation {
         }
         for (Map.Entry<String, Set<String>> queue : handoff.entrySet()) {
             if (!queue.getValue().isEmpty()) {
-                throw violation(queue.getKey() + " still holds records to hand over: " + queue.getValue());
+                SimulatedNode holder = nodes.get(queue.getKey());
+                throw violation(queue.getKey() + " still holds records to hand over: " + queue.getValue() + " (it follows "
+                        + holder.consensus.primaryId() + ", " + holder.consensus.role() + "@" + holder.consensus.term()
+                        + ", the cluster's primary is " + primary + ")");
             }
         }
     }

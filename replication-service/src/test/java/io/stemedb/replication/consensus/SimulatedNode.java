@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * not yet written, and everything else that is not on the disk.
  *
  * <p>Retention cuts the journal's committed, applied prefix ({@link #compact}); a rebase drops it
- * all ({@link #write}). The journal then starts after its base; the term of a base that retention
- * cut is lost at a restart (the wal does not keep it), a rebase's is kept. The store (the
+ * all ({@link #write}). The journal then starts after its base, whose term and configuration the
+ * disk keeps (the wal must, for a restarted primary to rebase a member). The store (the
  * api-service's index: the records applied, durable through its snapshot) keeps what the journal
  * no longer holds; a rebased node's is filled by anti-entropy, modelled as the simulation's
  * committed records up to the base.
@@ -130,9 +130,12 @@ final class SimulatedNode {
                 baseConfiguration = entry.configuration();
             }
         }
+        long baseTerm = journal.get(upTo).term();
         journal.headMap(upTo, true).clear();
         journalBase = upTo;
-        journalBaseTerm = 0;
+        // The wal keeps the term of the last entry its retention deleted: without it a primary
+        // restarted after a cut could not rebase a member whose commit it needs (W = N).
+        journalBaseTerm = baseTerm;
         consensus.logCompacted(upTo + 1);
     }
 

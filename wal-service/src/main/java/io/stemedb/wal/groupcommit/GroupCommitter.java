@@ -104,6 +104,21 @@ public final class GroupCommitter implements AutoCloseable {
         return write.result();
     }
 
+    /**
+     * Queues a replica's rebase: the journal continues after entry {@code base} of {@code baseTerm}
+     * with {@code configuration} in force there, every entry it holds dropped; the result lists the
+     * dropped ones from {@code handOverFrom} on (never committed here). As {@link #replicaAppend}
+     * otherwise: it runs alone, in order, and fails the same ways.
+     *
+     * @throws IllegalArgumentException for entries with a rebase, or a base without a term
+     */
+    public CompletableFuture<ReplicaAppendResult> rebase(long handOverFrom, List<JournalEntry> entries, long base,
+            long baseTerm, byte[] configuration) {
+        ReplicaWrite write = ReplicaWrite.rebase(handOverFrom, entries, base, baseTerm, configuration);
+        enqueue(write);
+        return write.result();
+    }
+
     private void enqueue(PendingWrite write) {
         String failed = failure;
         if (failed != null) {

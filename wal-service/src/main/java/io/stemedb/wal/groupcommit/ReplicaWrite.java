@@ -10,17 +10,42 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A replica's journal write, as its consensus decided it: drop every entry from
- * {@code truncateFrom} on (0: none), then append {@code entries} at their own indexes and terms.
- * The committer runs it alone on the writer thread, under the commit lock, between batches, so
+ * {@code truncateFrom} on (0: none), then append {@code entries} at their own indexes and terms;
+ * or a {@linkplain #rebase rebase}. The committer runs it alone on the writer thread, under the commit lock, between batches, so
  * every written entry is durable when it starts and nothing interleaves with it.
  */
 final class ReplicaWrite implements PendingWrite {
 
     private final long truncateFrom;
     private final List<JournalEntry> entries;
+    /** A rebase's base (0: none), its term and the configuration in force there. */
+    private final long rebaseTo;
+    private final long rebaseTerm;
+    private final byte[] rebaseConfiguration;
     private final CompletableFuture<ReplicaAppendResult> result = new CompletableFuture<>();
 
     ReplicaWrite(long truncateFrom, List<JournalEntry> entries) {
+        this(truncateFrom, entries, 0, 0, new byte[0]);
+    }
+
+    /**
+     * A rebase: every entry goes, those from {@code handOverFrom} on are answered as dropped, and
+     * the journal continues after {@code base} of {@code baseTerm}.
+     */
+    static ReplicaWrite rebase(long handOverFrom, List<JournalEntry> entries, long base, long baseTerm,
+            byte[] configuration) {
+        if (!entries.isEmpty()) {
+            throw new IllegalArgumentException("a rebase carries no entries; send them after it");
+        }
+        if (base < 1 || baseTerm < 1) {
+            throw new IllegalArgumentException("rebase_to and rebase_term are required for a rebase (got "
+                    + base + " and " + baseTerm + ")");
+        }
+        return new ReplicaWrite(handOverFrom, entries, base, baseTerm, configuration);
+    }
+
+    private ReplicaWrite(long truncateFrom, List<JournalEntry> entries, long rebaseTo, long rebaseTerm,
+            byte[] rebaseConfiguration) {
         if (truncateFrom < 0) {
             throw new IllegalArgumentException("truncate_from must not be negative");
         }
@@ -32,6 +57,9 @@ final class ReplicaWrite implements PendingWrite {
         }
         this.truncateFrom = truncateFrom;
         this.entries = List.copyOf(entries);
+        this.rebaseTo = rebaseTo;
+        this.rebaseTerm = rebaseTerm;
+        this.rebaseConfiguration = rebaseConfiguration.clone();
     }
 
     CompletableFuture<ReplicaAppendResult> result() {
@@ -54,6 +82,9 @@ final class ReplicaWrite implements PendingWrite {
      * @throws IOException if the disk refused; the journal must be rebuilt
      */
     ReplicaAppendResult apply(ChronicleJournal journal, TermGuard guard, CommitObserver observer) throws IOException {
+        if (rebaseTo > 0) {
+            return applyRebase(journal, guard, observer);
+        }
         check(journal, guard);
         List<JournalEntry> dropped = List.of();
         if (truncateFrom != 0 && truncateFrom <= journal.lastWrittenIndex()) {
@@ -77,11 +108,39 @@ final class ReplicaWrite implements PendingWrite {
         return new ReplicaAppendResult(dropped, journal.lastWrittenIndex());
     }
 
-    private void check(ChronicleJournal journal, TermGuard guard) {
+    private ReplicaAppendResult applyRebase(ChronicleJournal journal, TermGuard guard, CommitObserver observer)
+            throws IOException {
+        refuseInPrimaryMode(guard);
+        if (rebaseTerm > guard.fencedTerm()) {
+            throw new ReplicaAppendRefusedException("rebase_term " + rebaseTerm + " is above the fenced term "
+                    + guard.fencedTerm() + "; persist the term (SetHardState) first");
+        }
+        long committed = journal.commitIndex();
+        if (rebaseTo < committed) {
+            throw new ReplicaAppendRefusedException("rebase_to " + rebaseTo + " is below the commit index " + committed
+                    + "; a rebase never goes back");
+        }
+        long last = journal.lastWrittenIndex();
+        if (truncateFrom != 0 && truncateFrom <= last && truncateFrom <= committed) {
+            throw new ReplicaAppendRefusedException("truncate_from " + truncateFrom
+                    + " would hand over committed entries (commit index " + committed + ")");
+        }
+        List<JournalEntry> all = journal.rebase(rebaseTo, rebaseTerm, rebaseConfiguration);
+        List<JournalEntry> handedOver = truncateFrom == 0 ? List.of()
+                : all.stream().filter(entry -> entry.index() >= truncateFrom).toList();
+        observer.replicaAppended(0, all.size());
+        return new ReplicaAppendResult(handedOver, journal.lastWrittenIndex());
+    }
+
+    private static void refuseInPrimaryMode(TermGuard guard) {
         if (guard.primary()) {
             throw new ReplicaAppendRefusedException("the journal is in primary mode (term " + guard.fencedTerm()
                     + "); a primary's journal takes no replica appends");
         }
+    }
+
+    private void check(ChronicleJournal journal, TermGuard guard) {
+        refuseInPrimaryMode(guard);
         long fenced = guard.fencedTerm();
         for (JournalEntry entry : entries) {
             if (entry.term() > fenced) {
@@ -120,8 +179,9 @@ final class ReplicaWrite implements PendingWrite {
                     + " would drop committed entries (commit index " + committed + ")");
         }
         long firstKept = journal.firstIndex();
-        if (firstKept > 1 && truncateFrom <= firstKept) {
-            // Emptied, the journal could not tell after a restart where its indexes continue.
+        if (firstKept > 1 && truncateFrom <= firstKept && journal.baseTerm() == 0) {
+            // Emptied without a base it knows, the journal could not tell after a restart where its
+            // indexes continue (with one, it continues after the base).
             throw new ReplicaAppendRefusedException("truncate_from " + truncateFrom + " would drop every entry"
                     + " the journal holds (" + firstKept + ".." + last + "); retention deleted the ones before "
                     + firstKept);

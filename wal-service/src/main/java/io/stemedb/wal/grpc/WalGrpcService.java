@@ -155,7 +155,10 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
         }
         CompletableFuture<ReplicaAppendResult> written;
         try {
-            written = committer.replicaAppend(request.getTruncateFrom(), entries);
+            written = request.getRebaseTo() > 0
+                    ? committer.rebase(request.getTruncateFrom(), entries, request.getRebaseTo(), request.getRebaseTerm(),
+                            request.getRebaseConfiguration().toByteArray())
+                    : committer.replicaAppend(request.getTruncateFrom(), entries);
         } catch (IllegalArgumentException e) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
@@ -210,6 +213,9 @@ public class WalGrpcService extends WalGrpc.WalImplBase {
                 .setPrimary(committer.isPrimary())
                 .setCommitIndex(journal.commitIndex())
                 .setLastTerm(durable.term())
+                .setBaseTerm(journal.baseTerm())
+                .setBaseConfiguration(ByteString.copyFrom(journal.baseConfiguration()))
+                .setBaseRebased(journal.baseRebased())
                 .build());
         response.onCompleted();
     }

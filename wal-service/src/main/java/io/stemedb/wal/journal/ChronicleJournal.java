@@ -63,8 +63,9 @@ public final class ChronicleJournal implements AutoCloseable {
         TailCut tailCut = new TailCut(queue, events);
         this.recovery = new JournalRecovery(queue, writer, durable, readers, tailCut, options.cutDamagedTail(),
                 options.keepTruncations());
-        this.truncation = new JournalTruncation(queue, writer, durable, readers, tailCut, options.keepTruncations());
         this.retention = new SegmentRetention(queue);
+        this.truncation = new JournalTruncation(queue, writer, durable, readers, tailCut, retention,
+                options.keepTruncations());
     }
 
     /**
@@ -114,6 +115,7 @@ public final class ChronicleJournal implements AutoCloseable {
                 UnfinishedMetadata.removeFrom(directory);
                 journal.queue.open();
                 journal.recovery.recoverAtOpen();
+                journal.retention.load();
             } catch (RuntimeException | IOException e) {
                 journal.close();
                 throw e;
@@ -165,6 +167,21 @@ public final class ChronicleJournal implements AutoCloseable {
     }
 
     /**
+     * Continues the journal after entry {@code base} of {@code baseTerm}, which it does not hold,
+     * with {@code configuration} (a configuration entry's payload; may be empty) in force there:
+     * every entry it holds is dropped, durably, and returned in index order (see
+     * {@link JournalTruncation#rebase}); the next write gets {@code base + 1}. A replica's consensus
+     * does this when the primary no longer holds the entries it lacks. Writer thread only, with
+     * every written entry durable.
+     *
+     * @throws IOException if the disk refuses: the journal must be rebuilt
+     *     ({@link #recoverAfterFailure}), which finishes the rebase if it had kept its base
+     */
+    public List<JournalEntry> rebase(long base, long baseTerm, byte[] configuration) throws IOException {
+        return truncation.rebase(base, baseTerm, configuration);
+    }
+
+    /**
      * Declares everything written, up to {@code index}, durable and wakes readers waiting for it.
      * Writer thread only, after a successful {@link #force()}.
      *
@@ -206,9 +223,34 @@ public final class ChronicleJournal implements AutoCloseable {
         return commit.get();
     }
 
-    /** The first index the journal holds, 0 while it is empty. */
+    /**
+     * The first index the journal holds, 0 while it is empty; after a rebase, the base's successor
+     * even before it is written.
+     */
     public long firstIndex() {
         return queue.firstIndex();
+    }
+
+    /**
+     * The term of the entry just before {@link #firstIndex()}, when retention deleted it and kept
+     * it ({@code retained-base}); 0 when unknown, or when the journal starts at entry 1 or is empty.
+     */
+    public long baseTerm() {
+        return retention.baseTerm();
+    }
+
+    /**
+     * The configuration entry payload in force at the entry just before {@link #firstIndex()}, as
+     * retention or a rebase kept it; empty when unknown, when no configuration entry came before,
+     * or when the journal starts at entry 1.
+     */
+    public byte[] baseConfiguration() {
+        return retention.baseConfiguration();
+    }
+
+    /** Whether the entry just before {@link #firstIndex()} is a rebase's base (not one retention deleted). */
+    public boolean baseRebased() {
+        return retention.baseRebased();
     }
 
     /** File name of the segment being written (at start-up: the newest on disk), or "none". */

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * again, for the marker's reason, whatever else the scan would keep: the files may be anywhere
  * between the old layout and the new one, and finishing the cut is what makes it all-or-nothing.
  * If the durable index goes down doing so, open readers that returned a dropped entry are told.
+ * A rebase that kept its base ({@link RetainedBase}) but had not begun its cut is finished the same
+ * way: every entry at or below the base goes. A journal left empty continues after its base.
  *
  * <h2>Threads</h2>
  * {@link #recoverAtOpen()} runs on the opening thread before anyone else has the journal;
@@ -118,7 +120,15 @@ final class JournalRecovery {
             log.warn("journal {}: a cut from entry {} ({}) was interrupted; finishing it", queue.directory(),
                     interrupted.get().fromIndex(), beyondReason);
         }
+        RetainedBase base = RetainedBase.read(queue.directory());
         JournalScan scan = JournalScan.of(queue, keepThrough, beyondReason);
+        if (interrupted.isEmpty() && base.rebased() && scan.firstIndex() > 0 && scan.firstIndex() <= base.index()) {
+            // The rebase kept its base and stopped before its cut began: every entry goes.
+            log.warn("journal {}: a rebase after entry {} was interrupted; finishing it", queue.directory(), base.index());
+            keepThrough = scan.firstIndex() - 1;
+            beyondReason = CutPoint.TRUNCATED;
+            scan = JournalScan.of(queue, keepThrough, beyondReason);
+        }
         CutPoint cut = scan.cut();
         if (cut == null && rewriteTail && scan.lastIndex() > 0) {
             cut = scan.cutAfterLastEntry(CutPoint.NOT_DURABLE, "rebuilding the newest segment after a write or fsync failure");
@@ -136,8 +146,17 @@ final class JournalRecovery {
             // The interrupted cut had moved every file already; only its marker was left.
             CutMarker.delete(queue.directory());
         }
-        queue.setFirstIndex(scan.firstIndex());
-        writer.continueAfter(scan.lastIndex(), scan.lastTerm(), scan.lastCycle(), scan.lastCycleBytes());
+        long firstIndex = scan.firstIndex();
+        long lastIndex = scan.lastIndex();
+        long lastTerm = scan.lastTerm();
+        if (lastIndex == 0 && base.index() > 0) {
+            // Empty (a rebase, or a cut after retention): the journal continues after its base.
+            firstIndex = base.index() + 1;
+            lastIndex = base.index();
+            lastTerm = base.term();
+        }
+        queue.setFirstIndex(firstIndex);
+        writer.continueAfter(lastIndex, lastTerm, scan.lastCycle(), scan.lastCycleBytes());
         int newestCycle = queue.current().lastCycle();
         if (newestCycle >= 0) {
             // Never write into a segment older than the newest one, whatever the wall clock says.
@@ -146,15 +165,15 @@ final class JournalRecovery {
         forceEverythingOnDisk();
         JournalDirectory.newestSegmentName(queue.directory()).ifPresent(writer::showSegment);
         long before = durable.get();
-        durable.reset(scan.lastIndex(), scan.lastTerm());
-        if (scan.lastIndex() < before) {
+        durable.reset(lastIndex, lastTerm);
+        if (lastIndex < before) {
             // Only an interrupted truncation finished by a rebuild takes durable entries away.
-            readers.truncatedFrom(scan.lastIndex() + 1);
+            readers.truncatedFrom(lastIndex + 1);
         }
-        if (interrupted.isPresent() && CutPoint.TRUNCATED.equals(beyondReason)) {
+        if (CutPoint.TRUNCATED.equals(beyondReason)) {
             RemovedSegments.pruneTruncated(queue.directory(), keepTruncations);
         }
-        log.info("journal {} recovered: entries {}..{}", queue.directory(), scan.firstIndex(), scan.lastIndex());
+        log.info("journal {} recovered: entries {}..{}", queue.directory(), firstIndex, lastIndex);
     }
 
     private void refuseUnlessTornTail(CutPoint cut) throws IOException {

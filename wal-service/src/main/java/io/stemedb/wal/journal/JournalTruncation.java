@@ -32,15 +32,17 @@ final class JournalTruncation {
     private final DurableIndex durable;
     private final OpenReaders readers;
     private final TailCut tailCut;
+    private final SegmentRetention retention;
     private final int keepTruncations;
 
     JournalTruncation(JournalQueue queue, SegmentWriter writer, DurableIndex durable, OpenReaders readers,
-            TailCut tailCut, int keepTruncations) {
+            TailCut tailCut, SegmentRetention retention, int keepTruncations) {
         this.queue = queue;
         this.writer = writer;
         this.durable = durable;
         this.readers = readers;
         this.tailCut = tailCut;
+        this.retention = retention;
         this.keepTruncations = keepTruncations;
     }
 
@@ -87,6 +89,57 @@ final class JournalTruncation {
         return dropped;
     }
 
+    /**
+     * A rebase: the journal continues after entry {@code base} of {@code baseTerm}, which it does
+     * not hold, with {@code configuration} in force there. The base is kept first
+     * ({@link RetainedBase}, durably), then every entry the journal holds goes, as a truncation
+     * from its first one; they are returned in index order. The next write gets {@code base + 1},
+     * the durable index is {@code base} (readers of anything at or below it are told those entries
+     * were deleted), and open readers that returned an entry fail as after a truncation.
+     *
+     * <p>Crash-safe in both halves: an open that finds the kept base at or after the journal's
+     * first entry finishes the rebase ({@link JournalRecovery}), and the cut is as all-or-nothing
+     * as any truncation.
+     */
+    List<JournalEntry> rebase(long base, long baseTerm, byte[] configuration) throws IOException {
+        long last = writer.lastWrittenIndex();
+        if (base < 1 || baseTerm < 1) {
+            throw new IllegalArgumentException("a rebase needs a base index and term, not " + base + "@" + baseTerm);
+        }
+        if (durable.get() != last) {
+            throw new IllegalStateException("entries up to " + last + " are written but only " + durable.get()
+                    + " are durable; rebase between batches only");
+        }
+        RetainedBase kept = new RetainedBase(base, baseTerm, configuration, true);
+        List<JournalEntry> dropped = new ArrayList<>();
+        queue.writeLock().lock();
+        try {
+            if (queue.isClosed()) {
+                throw new JournalUnavailableException("journal is closed");
+            }
+            kept.write(queue.directory());
+            retention.rebased(kept);
+            long first = queue.firstIndex();
+            if (first > 0 && first <= last) {
+                CutPoint cut = readFrom(first, last, dropped);
+                writer.abandon();
+                tailCut.cut(cut, first - 1);
+                queue.forgetPositionsFrom(first);
+                queue.neverWriteBeforeCycle(cut.cycle());
+                readers.truncatedFrom(first);
+            }
+            queue.setFirstIndex(base + 1);
+            writer.continueAfter(base, baseTerm, -1, 0);
+            durable.reset(base, baseTerm);
+        } finally {
+            queue.writeLock().unlock();
+        }
+        if (!dropped.isEmpty()) {
+            RemovedSegments.pruneTruncated(queue.directory(), keepTruncations);
+        }
+        return dropped;
+    }
+
     /** Reads the entries {@code from..last} into {@code dropped} and returns where the first one is. */
     private CutPoint readFrom(long from, long last, List<JournalEntry> dropped) {
         RollCycle rollCycle = queue.rollCycle();
@@ -119,6 +172,13 @@ final class JournalTruncation {
 
     /** Tells the writer where the journal now ends; returns the term of the last kept entry. */
     private long continueWriterAfter(long kept) {
+        RetainedBase base = retention.base();
+        if (queue.firstIndex() == 0 && kept > 0 && kept == base.index()) {
+            // Emptied down to its base (a rebase's): it continues after it, as an open would.
+            queue.setFirstIndex(kept + 1);
+            writer.continueAfter(kept, base.term(), -1, 0);
+            return base.term();
+        }
         if (kept < 1 || queue.firstIndex() == 0) {
             writer.continueAfter(kept, 0, -1, 0);
             return 0;

@@ -97,6 +97,37 @@ class ReplicaAppendTest {
     }
 
     @Test
+    void aRebaseHandsOverOnlyTheUncommittedEntriesAndTheJournalContinuesAfterItsBase() throws Exception {
+        byte[] configuration = "in force at 40".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (RunningJournal wal = new RunningJournal(dir)) {
+            wal.committer.setHardState(3, "");
+            replicate(wal, 0, entries(1, 10, 1, "a"));
+            wal.journal.raiseCommitIndex(6);
+
+            assertThatThrownBy(() -> wal.committer.rebase(7, List.of(), 5, 2, configuration).get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ReplicaAppendRefusedException.class).hasMessageContaining("below the commit index 6");
+            assertThatThrownBy(() -> wal.committer.rebase(7, List.of(), 40, 4, configuration).get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ReplicaAppendRefusedException.class).hasMessageContaining("above the fenced term 3");
+            assertThatThrownBy(() -> wal.committer.rebase(5, List.of(), 40, 2, configuration).get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ReplicaAppendRefusedException.class).hasMessageContaining("committed entries");
+            assertThat(wal.readFrom(1)).as("refusals change nothing").hasSize(10);
+
+            ReplicaAppendResult rebased = wal.committer.rebase(7, List.of(), 40, 2, configuration).get(30, TimeUnit.SECONDS);
+            assertThat(rebased.dropped()).extracting(RunningJournal::text).containsExactly("a7", "a8", "a9", "a10");
+            assertThat(rebased.lastIndex()).isEqualTo(40);
+            assertThat(wal.journal.firstIndex()).isEqualTo(41);
+            refused(wal, 0, entries(40, 40, 2, "x")).hasMessageContaining("expected index 41");
+            replicate(wal, 0, entries(41, 42, 3, "b"));
+            assertThat(replicate(wal, 41, entries(41, 41, 3, "c")).dropped()).as("back to the base is allowed").hasSize(2);
+        }
+        try (RunningJournal wal = new RunningJournal(dir)) {
+            assertThat(wal.readFrom(0)).extracting(RunningJournal::text).containsExactly("c41");
+            assertThat(wal.journal.baseTerm()).isEqualTo(2);
+            assertThat(wal.journal.baseConfiguration()).isEqualTo(configuration);
+        }
+    }
+
+    @Test
     void runsAloneBetweenBatches() throws Exception {
         try (RunningJournal wal = new RunningJournal(dir)) {
             wal.committer.fence(1);

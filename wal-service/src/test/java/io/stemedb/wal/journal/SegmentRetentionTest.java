@@ -34,7 +34,10 @@ class SegmentRetentionTest {
         writer = new SegmentWriter(queue, JournalEvents.NONE, 0);
         retention = new SegmentRetention(queue);
         for (long index = 1; index <= 100; index++) {
-            writer.write(new EntryToWrite(1, 1, ("entry-" + index).getBytes(StandardCharsets.UTF_8)));
+            // Term 1 up to entry 40, term 2 after: the term of a base is the one of its own entry.
+            // Entries 10 and 30 are configuration entries: a base keeps the last one at or before it.
+            int type = index == 10 || index == 30 ? SegmentRetention.CONFIGURATION_ENTRY : 1;
+            writer.write(new EntryToWrite(index <= 40 ? 1 : 2, type, ("entry-" + index).getBytes(StandardCharsets.UTF_8)));
             if (index % 25 == 0) {
                 writer.force();
                 now.addAndGet(TimeUnit.MINUTES.toMillis(5));
@@ -50,6 +53,35 @@ class SegmentRetentionTest {
         writer.closeAppender();
         queue.close();
         writer.closeSegmentFiles();
+    }
+
+    @Test
+    void theLastEntryDeletedIsKeptWithItsTermAndConfigurationAcrossAnOpenAndAStaleOneIsNoBase() throws IOException {
+        assertThat(retention.baseTerm()).as("nothing deleted yet").isZero();
+        assertThat(retention.baseConfiguration()).isEmpty();
+        retention.deleteSegmentsBelow(26, 1);
+        assertThat(queue.firstIndex()).isEqualTo(26);
+        assertThat(retention.baseTerm()).as("entry 25, of term 1").isEqualTo(1);
+        assertThat(new String(retention.baseConfiguration(), StandardCharsets.UTF_8)).isEqualTo("entry-10");
+        retention.deleteSegmentsBelow(51, 1);
+        assertThat(retention.baseTerm()).as("entry 50, of term 2").isEqualTo(2);
+        assertThat(RetainedBase.read(dir)).isEqualTo(new RetainedBase(50, 2, "entry-30".getBytes(StandardCharsets.UTF_8), false));
+        retention.deleteSegmentsBelow(76, 1);
+        assertThat(new String(retention.baseConfiguration(), StandardCharsets.UTF_8))
+                .as("no configuration among 51..75: the one in force is carried on").isEqualTo("entry-30");
+
+        SegmentRetention reopened = new SegmentRetention(queue);
+        reopened.load();
+        assertThat(reopened.baseTerm()).isEqualTo(2);
+        assertThat(reopened.base().index()).isEqualTo(75);
+        assertThat(new String(reopened.baseConfiguration(), StandardCharsets.UTF_8)).isEqualTo("entry-30");
+
+        // A crash after the base was written and before its segments went: a base at or after
+        // the journal's first entry says nothing about it.
+        new RetainedBase(80, 2, new byte[0], false).write(dir);
+        reopened.load();
+        assertThat(reopened.baseTerm()).isZero();
+        assertThat(reopened.baseConfiguration()).isEmpty();
     }
 
     @Test

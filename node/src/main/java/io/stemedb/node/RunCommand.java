@@ -64,6 +64,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " for every member, this node included. Default: none (a node on its own)")
     java.util.List<String> members = new java.util.ArrayList<>();
 
+    @Option(names = "--join",
+            description = "Join the running cluster of the other --member nodes: start as a learner and ask them to add this"
+                    + " node; the primary makes it a voter once it has caught up. Only for the node's first start")
+    boolean join;
+
     @Option(names = "--config-dir",
             description = "Directory with per-service overrides: wal-service.yml, api-service.yml, gateway-service.yml, …")
     Path configDirectory;
@@ -104,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
             cluster.put(parsed.getKey(), parsed.getValue());
         }
         try {
-            settings = settings.withCluster(new io.stemedb.node.embedded.ClusterShape(replicationFactor, cluster))
+            settings = settings.withCluster(new io.stemedb.node.embedded.ClusterShape(replicationFactor, cluster, join))
                     .withInternalTransport(io.stemedb.node.embedded.InternalTransport.parse(internalTransport));
         } catch (IllegalArgumentException e) {
             System.err.println("stemedb: " + e.getMessage());

@@ -17,6 +17,8 @@ import io.stemedb.common.validation.JsonRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import io.stemedb.proto.consensus.ConsensusStatus;
 import io.stemedb.proto.membership.MemberList;
+import io.stemedb.proto.consensus.ChangeMembersRequest;
+import io.stemedb.proto.consensus.ChangeMembersResponse;
 import io.stemedb.proto.membership.RemoveMemberResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  * The cluster's admin endpoints on the api port (admin key): {@code GET /v1/admin/cluster/members},
  * the members in the runbooks' shape, SWIM's view of who is alive (from the local
  * membership-service over gRPC) joined with the consensus's roles and term (from the local
- * replication-service over gRPC); {@code POST /v1/admin/cluster/remove}; and
+ * replication-service over gRPC); {@code POST /v1/admin/cluster/remove} (out of the consensus's
+ * configuration, proposed by the primary, then out of gossip); and
  * {@code POST /v1/admin/cluster/restart-gossip}. Where membership does not answer, the members
  * are the consensus's alone (status {@code unknown}) and the controls answer 503
  * {@code membership_unavailable}.
@@ -117,14 +120,39 @@ public class ClusterController {
         if (node.equals(nodeId)) {
             throw InvalidRequestException.of("node_id", "a node cannot remove itself; stop it (it leaves the cluster) instead");
         }
-        RemoveMemberResponse.Outcome outcome = control().remove(node, force != null && force.asBoolean());
+        boolean forced = force != null && force.asBoolean();
+        ChangeMembersResponse consensus = removeFromConsensus(node, forced);
+        RemoveMemberResponse.Outcome outcome = control().remove(node, forced || consensus != null);
+        if (consensus != null) {
+            // The consensus decided: the member is out of the voters and learners once that commits.
+            // Gossip forgets it too unless it is still running (it will refute, and is no voter).
+            return new Removed(node, true, consensus.getVotersList(), consensus.getLearnersList(),
+                    outcome == RemoveMemberResponse.Outcome.REMOVED);
+        }
         return switch (outcome) {
-            case REMOVED -> new Removed(node, true);
+            case REMOVED -> new Removed(node, true, null, null, true);
             case UNKNOWN_MEMBER -> throw new NotFoundException("node_id", "this node does not know a member " + node);
             case STILL_UP -> throw new ConflictException("member " + node + " is still UP or SUSPECT; stop it first, or"
                     + " pass \"force\": true (a live member will refute and come back)");
             case UNRECOGNIZED -> throw new IllegalStateException("membership answered an outcome this version does not know");
         };
+    }
+
+    /**
+     * Removes {@code node} from the consensus's configuration (proposed by the primary, whichever
+     * node is asked); null when this node runs without replication or {@code node} is no member of
+     * the consensus (gossip alone knows it).
+     */
+    private ChangeMembersResponse removeFromConsensus(String node, boolean force) {
+        if (replication.getIfAvailable() == null) {
+            return null;
+        }
+        try {
+            return ReplicationCalls.aboutMember(replication, "node_id",
+                    client -> client.changeMembers(ChangeMembersRequest.Change.REMOVE, node, force));
+        } catch (NotFoundException notAConsensusMember) {
+            return null;
+        }
     }
 
     /** {@code POST /v1/admin/cluster/restart-gossip}: closes and reopens this node's gossip. */
@@ -143,7 +171,13 @@ public class ClusterController {
         return client;
     }
 
-    public record Removed(String nodeId, boolean removed) {}
+    /**
+     * @param voters        the voters once the removal commits; absent without replication
+     * @param gossipRemoved whether gossip forgot the member too (false while it still runs)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Removed(String nodeId, boolean removed, List<String> voters, List<String> learners,
+            boolean gossipRemoved) {}
 
     public record Restarted(boolean restarted) {}
 }

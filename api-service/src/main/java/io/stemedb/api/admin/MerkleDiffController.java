@@ -3,22 +3,17 @@ package io.stemedb.api.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stemedb.api.replication.ReplicationClient;
 import io.stemedb.common.merkle.IdRange;
-import io.stemedb.common.validation.FieldError;
-import io.stemedb.common.validation.InvalidRequestException;
-import io.stemedb.common.validation.JsonFields;
 import io.stemedb.common.validation.JsonRequestReader;
 import io.stemedb.common.validation.ValidationLimits;
 import io.stemedb.proto.antientropy.DiffResponse;
 import io.stemedb.proto.antientropy.DifferingRange;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/admin/cluster/merkle-diff {"other_node"}} (admin key): where this node's store
@@ -45,22 +40,7 @@ public class MerkleDiffController {
     }
 
     private String otherNode(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw new InvalidRequestException(List.of(new FieldError("other_node", "is required")));
-        }
-        JsonNode request = json.readObject(body);
-        List<FieldError> errors = new ArrayList<>();
-        JsonFields.rejectUnknown(request, Set.of("other_node"), errors);
-        JsonNode value = request.get("other_node");
-        if (value == null || value.isNull()) {
-            errors.add(new FieldError("other_node", "is required"));
-        } else if (!value.isString() || value.stringValue().isBlank()) {
-            errors.add(new FieldError("other_node", "must be a member's node id"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        return value.stringValue();
+        return SingleFieldBody.read(json, body, "other_node", "must be a member's node id", id -> true);
     }
 
     /**

@@ -16,7 +16,10 @@ import io.stemedb.proto.consensus.StreamBreaker;
 import io.stemedb.proto.consensus.StreamBreakerList;
 import io.stemedb.proto.consensus.StreamBreakersQuery;
 import io.stemedb.proto.consensus.ConsensusStatus;
+import io.stemedb.proto.consensus.ChangeMembersRequest;
+import io.stemedb.proto.consensus.ChangeMembersResponse;
 import io.stemedb.proto.consensus.DemoteRequest;
+import io.stemedb.proto.consensus.JoinRequest;
 import io.stemedb.proto.consensus.DemoteResponse;
 import io.stemedb.proto.consensus.ReadIndexRequest;
 import io.stemedb.proto.consensus.ReadIndexResponse;
@@ -69,6 +72,19 @@ public class ReplicationClient implements AutoCloseable {
     public SurveyResponse survey() {
         // Each member has a second to answer; the survey itself gets a little more than the slowest.
         return blocking.withDeadlineAfter(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).survey(SurveyRequest.getDefaultInstance());
+    }
+
+    /** One membership change, proposed by the primary (this node forwards it there); see {@code ChangeMembers}. */
+    public ChangeMembersResponse changeMembers(ChangeMembersRequest.Change change, String nodeId, boolean force) {
+        // The primary may be a hop away: room for the forwarded call's own deadline.
+        return blocking.withDeadlineAfter(timeout.toMillis() * 2, TimeUnit.MILLISECONDS).changeMembers(
+                ChangeMembersRequest.newBuilder().setChange(change).setNodeId(nodeId).setForce(force).build());
+    }
+
+    /** Asks the member whose replication-service is at {@code address} to add this node to its cluster. */
+    public ChangeMembersResponse join(String address) {
+        return blocking.withDeadlineAfter(timeout.toMillis() * 3, TimeUnit.MILLISECONDS)
+                .join(JoinRequest.newBuilder().setAddress(address).build());
     }
 
     public DemoteResponse demote(boolean force) {

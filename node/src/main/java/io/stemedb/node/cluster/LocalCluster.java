@@ -52,7 +52,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private final NodeLaunch launch;
-    private final int replicationFactor;
+    private int replicationFactor;
+    /** The members of the first configuration (the first ones planned); the rest join it later. */
+    private int initialMembers;
     private final List<Member> members;
     private final Process[] processes;
     /** Whether each node's last process was ended by this class (kill, stop), not by itself. */
@@ -66,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
         this.launch = NodeLaunch.prepare(jar);
         // W: a majority, as in the runbooks' shapes (3 nodes factor 2, 5 nodes factor 3).
         this.replicationFactor = members.size() / 2 + 1;
+        this.initialMembers = members.size();
         this.members = List.copyOf(members);
         this.processes = new Process[members.size()];
         this.ended = new boolean[members.size()];
@@ -141,10 +144,26 @@ public final class LocalCluster implements AutoCloseable {
         return members.get(index);
     }
 
+    /** Starts the members of the first configuration (every member unless {@link #withInitialMembers} said fewer). */
     public void startAll() {
-        for (int i = 0; i < members.size(); i++) {
+        for (int i = 0; i < initialMembers; i++) {
             start(i);
         }
+    }
+
+    /**
+     * Only the first {@code count} planned members form the cluster (and W is a majority of them);
+     * each later one, when {@link #start started}, joins it: it knows the members before it and
+     * itself, and starts with {@code --join} (a learner that asks to be added). The first ones
+     * never hear of it but through gossip and its request, as a running cluster would not.
+     */
+    public LocalCluster withInitialMembers(int count) {
+        if (count < 1 || count > members.size()) {
+            throw new IllegalArgumentException("initial members must be 1 to " + members.size());
+        }
+        initialMembers = count;
+        replicationFactor = count / 2 + 1;
+        return this;
     }
 
     /**
@@ -193,8 +212,12 @@ public final class LocalCluster implements AutoCloseable {
     public void start(int index) {
         Member member = members.get(index);
         shareAdminKey(member);
+        // A member of the first configuration knows the others of it; one that joins later knows
+        // every member before it, and itself.
+        List<Member> known = members.subList(0, Math.max(initialMembers, index + 1));
+        boolean joins = index >= initialMembers;
         List<String> seeds = new ArrayList<>();
-        for (Member other : members) {
+        for (Member other : known) {
             if (other != member) {
                 seeds.add(other.swimAddress());
             }
@@ -215,9 +238,12 @@ public final class LocalCluster implements AutoCloseable {
                 "--store-port", Integer.toString(ports.store()),
                 "--seeds", String.join(",", seeds),
                 "--replication-factor", Integer.toString(replicationFactor)));
-        for (Member each : members) {
+        for (Member each : known) {
             command.addAll(List.of("--member", each.nodeId() + "=" + each.rpcAddress() + "/" + each.host() + ":"
                     + each.ports().api()));
+        }
+        if (joins) {
+            command.add("--join");
         }
         if (tlsDirectory != null) {
             command.addAll(List.of("--tls-dir", tlsDirectory.toString()));

@@ -9,8 +9,14 @@ import java.util.TreeMap;
  * own has no members and factor 1. After the first start the configuration in the log rules.
  *
  * @param members id → where it listens (its replication-service and api-service) and its priority
+ * @param join    the node joins a running cluster of the other members: a learner at first, it asks
+ *                them to add it ({@code stemedb.replication.join})
  */
-public record ClusterShape(int replicationFactor, Map<String, Member> members) {
+public record ClusterShape(int replicationFactor, Map<String, Member> members, boolean join) {
+
+    public ClusterShape(int replicationFactor, Map<String, Member> members) {
+        this(replicationFactor, members, false);
+    }
 
     /** @param rpc host:port of its replication-service; @param api host:port of its api-service */
     public record Member(String rpc, String api, int priority) {}

@@ -152,7 +152,8 @@ public final class EmbeddedNode implements AutoCloseable {
                 "--spring.grpc.client.channel.wal.target=" + walTarget(),
                 "--spring.grpc.client.channel.store.target=" + storeTarget(),
                 "--stemedb.replication.node-id=" + settings.nodeId(),
-                "--stemedb.replication.factor=" + settings.cluster().replicationFactor()));
+                "--stemedb.replication.factor=" + settings.cluster().replicationFactor(),
+                "--stemedb.replication.join=" + settings.cluster().join()));
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
             properties.add("--stemedb.replication.source-address=" + bind);
         }

@@ -42,7 +42,9 @@ import tools.jackson.databind.JsonNode;
  * and the writes it took alone are not lost); the primary stopped with SIGSTOP for ten seconds.
  * After each: every acknowledged write is on every node, so is every write a node answered
  * {@code replication_timeout} for, no index was acknowledged for two records, and no term had two
- * primaries (from the nodes' own "elected primary" log lines).
+ * primaries (from the nodes' own "elected primary" log lines). Then the membership flows: a
+ * replica whose missing entries retention deleted catches up by rebase and Merkle sync; a failed
+ * node is removed; a fourth node joins a running cluster and is promoted.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class ReplicatedClusterIT {
@@ -327,6 +329,103 @@ class ReplicatedClusterIT {
         });
     }
 
+    /**
+     * The runbook's removal of a failed node (003 §3 step 1), through another node's gateway: while
+     * the node runs it is refused (409: the primary still hears from it); killed, it is removed
+     * from the voters (the primary proposes it, whichever node is asked), gossip forgets it, and the
+     * two voters left go on acknowledging writes, each holding every one.
+     */
+    @Test
+    void aFailedNodeIsRemovedFromTheVotersAndTheRestKeepTakingWrites() throws Exception {
+        onCluster(cluster -> {
+            TestHttp http = TestHttp.withKey(cluster.adminKey());
+            int primary = awaitPrimary(cluster, http, -1);
+            int failed = (primary + 1) % 3;
+            int asked = (primary + 2) % 3;
+            String failedId = cluster.member(failed).nodeId();
+            String removal = "{\"node_id\":\"" + failedId + "\",\"force\":false}";
+            TestHttp.Response live = http.postJson(cluster.member(asked).gatewayUrl() + "/admin/cluster/remove", removal);
+            assertThat(live.status()).as(live.raw().body()).isEqualTo(409);
+            assertThat(live.raw().body()).contains(failedId + " is up").contains("force");
+
+            cluster.kill(failed);
+            TestHttp.Response[] removed = {null};
+            TestHttp.await("the primary lets " + failedId + " go once it no longer hears from it", ELECTION, () -> {
+                try {
+                    removed[0] = http.postJson(cluster.member(asked).gatewayUrl() + "/admin/cluster/remove", removal);
+                    return removed[0].status() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            assertThat(removed[0].json().path("removed").asBoolean()).isTrue();
+            assertThat(removed[0].json().path("voters").toString()).doesNotContain(failedId);
+            assertThat(removed[0].json().path("voters").size()).isEqualTo(2);
+            TestHttp.await("every node left names two voters", ELECTION, () -> {
+                for (int node : List.of(primary, asked)) {
+                    JsonNode status = status(cluster, node, http);
+                    if (status == null || status.path("voters").size() != 2 || status.path("voters").toString().contains(failedId)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            TestHttp.Response members = http.get(cluster.member(asked).apiUrl() + "/v1/admin/cluster/members");
+            assertThat(members.raw().body()).as("neither the consensus nor gossip lists it").doesNotContain("\"" + failedId + "\"");
+
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
+                load.avoid(failed);
+                TestHttp.await("writes acknowledged by the two voters left", ELECTION, () -> load.acknowledgedCount() > 200);
+                load.close();
+                assertThat(load.conflicts()).isEmpty();
+                for (int node : List.of(primary, asked)) {
+                    TestHttp.await("node" + (node + 1) + " holds every acknowledged write", Duration.ofSeconds(60),
+                            () -> idsHeldBy(cluster, node, http).containsAll(load.acknowledged().keySet()));
+                }
+            }
+        });
+    }
+
+    /**
+     * The runbook's fourth node (003 §2), without restarting the others: started with
+     * {@code --join}, it asks the running cluster to add it, the primary adds it as a learner
+     * (its address from the request, gossip brings it to the others), streams it the log, and makes
+     * it a voter once it has caught up. Writes go on throughout; afterwards all four hold every
+     * acknowledged write and their stores are identical.
+     */
+    @Test
+    void aFourthNodeJoinsARunningClusterAsALearnerAndIsPromotedToVoter() throws Exception {
+        onCluster(4, 3, List.of(), cluster -> {
+            TestHttp http = TestHttp.withKey(cluster.adminKey());
+            try (WriteLoad load = WriteLoad.start(cluster, WRITERS, WRITES_PER_SECOND)) {
+                load.avoid(3);
+                TestHttp.await("writes acknowledged by the three", ELECTION, () -> load.acknowledgedCount() > 300);
+                cluster.start(3);
+                assertThat(cluster.awaitHealthy(RESTART)).as(cluster::healthReport).isTrue();
+                String joiner = cluster.member(3).nodeId();
+                TestHttp.await(joiner + " is a voter on every node", Duration.ofSeconds(90), () -> {
+                    for (int node = 0; node < 4; node++) {
+                        JsonNode status = status(cluster, node, http);
+                        if (status == null || status.path("voters").size() != 4 || !status.path("voters").toString()
+                                .contains(joiner)) {
+                            return false;
+                        }
+                    }
+                    return "replica".equals(status(cluster, 3, http).path("role").asString(""));
+                });
+                load.avoid(-1);
+                long joined = load.acknowledgedCount();
+                TestHttp.await("writes acknowledged with four voters", ELECTION, () -> load.acknowledgedCount() > joined + 100);
+                load.close();
+                assertNothingLost(cluster, http, load);
+                assertStoresIdentical(cluster, http);
+            }
+        });
+    }
+
     /** A sample of {@code name} (with its labels, if any) from node {@code node}'s metrics; -1 if absent or unreachable. */
     private static long metric(LocalCluster cluster, int node, TestHttp http, String name) {
         try {
@@ -460,11 +559,17 @@ class ReplicatedClusterIT {
     }
 
     private void onCluster(int nodes, List<String> jvmFlags, ClusterSteps steps) throws Exception {
+        onCluster(nodes, nodes, jvmFlags, steps);
+    }
+
+    /** {@code planned} nodes, of which the first {@code initial} form the cluster; the others can join it later. */
+    private void onCluster(int planned, int initial, List<String> jvmFlags, ClusterSteps steps) throws Exception {
         List<NodePorts> ports = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
+        for (int i = 0; i < planned; i++) {
             ports.add(FreePorts.forNode());
         }
-        try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true).withJvmFlags(jvmFlags)) {
+        try (LocalCluster cluster = LocalCluster.plan(NodeProcess.jar(), base, ports, false, true).withJvmFlags(jvmFlags)
+                .withInitialMembers(initial)) {
             cluster.startAll();
             assertThat(cluster.awaitHealthy(Duration.ofSeconds(180))).as(cluster::healthReport).isTrue();
             TestHttp http = TestHttp.withKey(cluster.adminKey());
@@ -507,6 +612,9 @@ class ReplicatedClusterIT {
         TestHttp.await("every node names the same primary", ELECTION, () -> {
             Set<String> named = new HashSet<>();
             for (int i = 0; i < cluster.members().size(); i++) {
+                if (!cluster.isRunning(i)) {
+                    continue; // planned to join later
+                }
                 JsonNode status = status(cluster, i, http);
                 named.add(status == null ? "" : status.path("primary").asString(""));
             }

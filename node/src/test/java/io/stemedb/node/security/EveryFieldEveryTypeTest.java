@@ -95,7 +95,8 @@ class EveryFieldEveryTypeTest {
                     new Body("/v1/admin/circuit-breaker/reset", "{\"name\":\"no-such-breaker\"}", List.of("name", "agent_id"),
                             false),
                     new Body("/v1/admin/cluster/remove", "{\"node_id\":\"ghost\",\"force\":true}", List.of("node_id", "force"),
-                            false));
+                            false),
+                    new Body("/v1/admin/cluster/promote", "{\"node_id\":\"ghost\"}", List.of("node_id"), false));
 
             Map<String, Integer> statuses = new TreeMap<>();
             List<String> wrong = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.stemedb.replication.consensus.Entry;
 import io.stemedb.replication.control.CommitWatchers;
 import io.stemedb.replication.control.ConsensusMetrics;
 import io.stemedb.replication.control.ControlService;
+import io.stemedb.replication.control.JoinRequester;
 import io.stemedb.replication.control.MembershipHints;
 import io.stemedb.replication.merkle.AntiEntropyRounds;
 import io.stemedb.replication.merkle.AntiEntropyService;
@@ -31,9 +32,9 @@ import io.stemedb.replication.transport.StreamBreakers;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -84,15 +85,21 @@ public class ReplicationConfiguration {
     }
 
     @Bean
-    ConsensusMetrics consensusMetrics(MeterRegistry registry, CommitWatchers watchers, ReplicationProperties properties) {
-        return new ConsensusMetrics(registry, watchers, apiAddresses(properties), properties.maxReplicationLag());
+    ApiAddresses apiAddresses(ReplicationProperties properties) {
+        return new ApiAddresses(properties);
+    }
+
+    @Bean
+    ConsensusMetrics consensusMetrics(MeterRegistry registry, CommitWatchers watchers, ReplicationProperties properties,
+            ApiAddresses apiAddresses) {
+        return new ConsensusMetrics(registry, watchers, apiAddresses.asMap(), properties.maxReplicationLag());
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
     ConsensusRuntime consensusRuntime(ReplicationProperties properties, JournalPort journal, PeerLinks peers,
             PeerChannels channels, ConsensusMetrics metrics) {
         ConsensusSettings settings = new ConsensusSettings(properties.factor(), properties.electionTimeout().toMillis(),
-                properties.heartbeat().toMillis(), 512, 8, true, true);
+                properties.heartbeat().toMillis(), 512, 8, true, true, true);
         ConsensusRuntime runtime = new ConsensusRuntime(properties.nodeId(), settings, bootstrap(properties), journal, peers,
                 handoffSender(channels, properties), properties.entryCache().toBytes(), metrics);
         metrics.bind(runtime, peers);
@@ -109,9 +116,14 @@ public class ReplicationConfiguration {
 
     /** SWIM's word that a member is DOWN, as a hint to the consensus (see {@link MembershipHints}). */
     @Bean(initMethod = "start", destroyMethod = "close")
-    MembershipWatch membershipWatch(ManagedChannel membershipChannel, ConsensusRuntime runtime) {
+    MembershipWatch membershipWatch(ManagedChannel membershipChannel, ConsensusRuntime runtime, PeerChannels channels,
+            ApiAddresses apiAddresses) {
         MembershipWatch watch = new MembershipWatch(membershipChannel);
         watch.onChange(new MembershipHints(runtime::memberDown));
+        // Members that joined after this node started: their addresses come from their gossip.
+        watch.onChange(channels::learnFrom);
+        watch.onChange(members -> members.getMembersList().forEach(member ->
+                apiAddresses.learn(member.getId(), member.getMetadataMap().get("api"))));
         return watch;
     }
 
@@ -196,11 +208,20 @@ public class ReplicationConfiguration {
         };
     }
 
+    /** Asks the running cluster to add this node, when it was started to join one. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnProperty(name = "stemedb.replication.join", havingValue = "true")
+    JoinRequester joinRequester(ReplicationProperties properties, PeerChannels channels, ConsensusRuntime runtime) {
+        return new JoinRequester(properties.nodeId(), channels.rpcAddressOfSelf(), List.copyOf(properties.members().keySet()),
+                channels::channelTo, runtime::status, properties.rpcTimeout());
+    }
+
     @Bean
     ControlService controlService(ConsensusRuntime runtime, CommitWatchers watchers, ReplicationProperties properties,
-            PeerChannels channels, StreamBreakers breakers) {
-        Map<String, String> api = apiAddresses(properties);
-        return new ControlService(runtime, watchers, api::get, channels::channelTo, properties.rpcTimeout(), breakers);
+            PeerChannels channels, StreamBreakers breakers, ApiAddresses apiAddresses) {
+        return new ControlService(runtime, watchers, apiAddresses.asMap()::get, channels::channelTo, properties.rpcTimeout(),
+                breakers, new ControlService.Joining(properties.nodeId(), channels.rpcAddressOfSelf(), channels::learn,
+                        channels::channelToAddress));
     }
 
     /** The first configuration: every member a voter (or this node alone). */
@@ -211,17 +232,12 @@ public class ReplicationConfiguration {
         } else {
             properties.members().forEach((id, member) -> voters.put(id, member.priority()));
         }
+        if (properties.join()) {
+            // Joining: a learner until the running cluster's primary makes it a voter.
+            int priority = voters.remove(properties.nodeId());
+            return new ClusterConfiguration(voters, Map.of(properties.nodeId(), priority));
+        }
         return ClusterConfiguration.ofVoters(voters);
-    }
-
-    static Map<String, String> apiAddresses(ReplicationProperties properties) {
-        Map<String, String> api = new ConcurrentHashMap<>();
-        properties.members().forEach((id, member) -> {
-            if (member.api() != null) {
-                api.put(id, member.api());
-            }
-        });
-        return api;
     }
 
     private static HandoffSender handoffSender(PeerChannels channels, ReplicationProperties properties) {

@@ -38,6 +38,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          has heard from that member within this; default 10m
  * @param antiEntropyInterval how often the primary compares its store with every member's (Merkle
  *                          diff) and syncs where they differ; 0 turns the rounds off; default 10m
+ * @param join              this node joins a running cluster: it starts as a learner, the other
+ *                          {@code members} the voters, and asks them (every 2 s until a primary
+ *                          streams to it) to add it; the primary makes it a voter once it has
+ *                          caught up. Only for a node's first start; default false
  */
 @ConfigurationProperties("stemedb.replication")
 public record ReplicationProperties(
@@ -53,7 +57,8 @@ public record ReplicationProperties(
         @DefaultValue("") String sourceAddress,
         @DefaultValue("10s") Duration streamBreakerWait,
         @DefaultValue("10m") Duration retentionPatience,
-        @DefaultValue("10m") Duration antiEntropyInterval) {
+        @DefaultValue("10m") Duration antiEntropyInterval,
+        @DefaultValue("false") boolean join) {
 
     /**
      * @param rpc      host:port of its replication-service (18182)
@@ -68,7 +73,11 @@ public record ReplicationProperties(
             throw new IllegalArgumentException("stemedb.replication.members must include this node, stemedb.replication.node-id="
                     + nodeId + " (members: " + members.keySet() + ")");
         }
-        int voters = members.isEmpty() ? 1 : members.size();
+        if (join && members.size() < 2) {
+            throw new IllegalArgumentException("stemedb.replication.join needs the running cluster's members besides this node"
+                    + " (stemedb.replication.members)");
+        }
+        int voters = members.isEmpty() ? 1 : join ? members.size() - 1 : members.size();
         if (factor < 1 || factor > voters) {
             throw new IllegalArgumentException("stemedb.replication.factor (replication.factor) must be from 1 to the number of"
                     + " voters, " + voters + " (stemedb.replication.members), was " + factor);

@@ -74,6 +74,13 @@ public final class ConsensusNode {
     private long termStartIndex;
     private long nextCheckQuorumAt;
     private String transferTarget;
+    /**
+     * A configuration this primary proposed that its log does not hold yet (the journal has not
+     * made it durable): no other change is proposed meanwhile. Given up after two election
+     * timeouts (a proposal the journal never took).
+     */
+    private ClusterConfiguration proposedConfiguration;
+    private long proposedConfigurationAt = -1;
     private long transferDeadline;
     private final ReadConfirmations reads = new ReadConfirmations();
 
@@ -281,13 +288,54 @@ public final class ConsensusNode {
      * uncommitted, and the new configuration has at least W voters.
      */
     public boolean proposeConfiguration(ClusterConfiguration next) {
-        if (role != Role.PRIMARY || termStartIndex == 0 || commitIndex < termStartIndex
-                || configurations.currentIndex() > committedFloor() || next.changesFrom(configuration()) != 1
-                || next.voters().size() < settings.writeQuorum()) {
+        if (configurationRefusal(next) != null) {
             return false;
         }
         proposals.add(new Proposal(EntryKind.CONFIGURATION, next.encode()));
+        proposedConfiguration = next;
+        proposedConfigurationAt = -1;
         return true;
+    }
+
+    /** Why {@link #proposeConfiguration} would refuse {@code next} now, or null if it would take it. */
+    public String configurationRefusal(ClusterConfiguration next) {
+        if (role != Role.PRIMARY) {
+            return primaryId == null ? "this node is not the primary and knows of none" : "this node is not the primary ("
+                    + primaryId + " is)";
+        }
+        if (termStartIndex == 0 || commitIndex < termStartIndex) {
+            return "the primary has not committed an entry of its term yet; try again in a moment";
+        }
+        if (configurations.currentIndex() > committedFloor() || proposedConfiguration != null) {
+            return "another membership change is still being committed; try again once it is";
+        }
+        int changes = next.changesFrom(configuration());
+        if (changes == 0) {
+            return "the configuration already is " + next;
+        }
+        if (changes != 1) {
+            return "one member is added, removed or promoted at a time";
+        }
+        if (next.voters().size() < settings.writeQuorum()) {
+            return "the change would leave " + next.voters().size() + " voters, fewer than the replication factor "
+                    + settings.writeQuorum();
+        }
+        return null;
+    }
+
+    /**
+     * A learner whose log holds everything committed becomes a voter: proposed by the primary
+     * itself, one at a time, only when no other change is under way.
+     */
+    private void promoteCaughtUpLearner() {
+        ClusterConfiguration current = configuration();
+        for (String learner : current.learners().keySet()) {
+            Progress p = progress.get(learner);
+            if (p != null && p.match > 0 && p.match >= commitIndex) {
+                proposeConfiguration(current.withVoter(learner, current.priorityOf(learner)));
+                return;
+            }
+        }
     }
 
     /**
@@ -578,6 +626,7 @@ public final class ConsensusNode {
         if (wasPrimary) {
             progress.clear();
             transferTarget = null;
+            proposedConfiguration = null;
             termStartIndex = 0;
             readStates.addAll(reads.failAll());
         }
@@ -589,6 +638,7 @@ public final class ConsensusNode {
         primaryId = id;
         termStartIndex = 0;
         transferTarget = null;
+        proposedConfiguration = null;
         leaseRenewedAt = now;
         nextCheckQuorumAt = now + settings.electionTimeoutMs();
         progress.clear();
@@ -766,6 +816,16 @@ public final class ConsensusNode {
         }
         if (transferTarget == null) {
             handOverToHigherPriority(now);
+        }
+        if (proposedConfiguration != null) {
+            if (proposedConfigurationAt < 0) {
+                proposedConfigurationAt = now;
+            } else if (now - proposedConfigurationAt > 2 * settings.electionTimeoutMs()) {
+                proposedConfiguration = null;
+            }
+        }
+        if (settings.promoteLearners() && !configuration().learners().isEmpty()) {
+            promoteCaughtUpLearner();
         }
         for (Map.Entry<String, Progress> member : progress.entrySet()) {
             Progress p = member.getValue();
@@ -982,6 +1042,7 @@ public final class ConsensusNode {
 
     private void applyConfigurationEntry(long index, ClusterConfiguration next, long now) {
         configurations.add(index, next);
+        proposedConfiguration = null;
         if (role == Role.PRIMARY) {
             for (String member : next.members()) {
                 if (!member.equals(id) && !progress.containsKey(member)) {

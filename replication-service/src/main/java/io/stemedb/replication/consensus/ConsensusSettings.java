@@ -18,13 +18,21 @@ package io.stemedb.replication.consensus;
  * @param rebaseMembers      send a {@code Rebase} to a member that needs entries the log no longer
  *                           holds; off where the journal cannot rebase yet (the member then waits,
  *                           as before); default true
+ * @param promoteLearners    the primary makes a learner a voter once its log holds everything
+ *                           committed (one change at a time, like any other); default true
  */
 public record ConsensusSettings(int writeQuorum, long electionTimeoutMs, long heartbeatMs, int maxEntriesPerAppend,
-        int maxInflightAppends, boolean preVote, boolean rebaseMembers) {
+        int maxInflightAppends, boolean preVote, boolean rebaseMembers, boolean promoteLearners) {
 
     public ConsensusSettings(int writeQuorum, long electionTimeoutMs, long heartbeatMs, int maxEntriesPerAppend,
             int maxInflightAppends, boolean preVote) {
-        this(writeQuorum, electionTimeoutMs, heartbeatMs, maxEntriesPerAppend, maxInflightAppends, preVote, true);
+        this(writeQuorum, electionTimeoutMs, heartbeatMs, maxEntriesPerAppend, maxInflightAppends, preVote, true, true);
+    }
+
+    public ConsensusSettings(int writeQuorum, long electionTimeoutMs, long heartbeatMs, int maxEntriesPerAppend,
+            int maxInflightAppends, boolean preVote, boolean rebaseMembers) {
+        this(writeQuorum, electionTimeoutMs, heartbeatMs, maxEntriesPerAppend, maxInflightAppends, preVote, rebaseMembers,
+                true);
     }
 
     public ConsensusSettings {

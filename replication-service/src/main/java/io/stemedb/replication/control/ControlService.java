@@ -4,11 +4,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.stemedb.proto.consensus.ChangeMembersRequest;
+import io.stemedb.proto.consensus.ChangeMembersResponse;
 import io.stemedb.proto.consensus.CommitUpdate;
 import io.stemedb.proto.consensus.ConsensusControlGrpc;
 import io.stemedb.proto.consensus.ConsensusStatus;
 import io.stemedb.proto.consensus.DemoteRequest;
 import io.stemedb.proto.consensus.DemoteResponse;
+import io.stemedb.proto.consensus.JoinRequest;
 import io.stemedb.proto.consensus.MemberProgress;
 import io.stemedb.proto.consensus.ReadIndexRequest;
 import io.stemedb.proto.consensus.ReadIndexResponse;
@@ -19,6 +22,7 @@ import io.stemedb.proto.consensus.WatchCommitRequest;
 import io.stemedb.replication.consensus.ClusterConfiguration;
 import io.stemedb.replication.consensus.ReadState;
 import io.stemedb.replication.runtime.ConsensusRuntime;
+import io.stemedb.replication.runtime.MembershipChange;
 import io.stemedb.replication.transport.StreamBreakers;
 import io.stemedb.proto.consensus.ResetStreamBreakerRequest;
 import io.stemedb.proto.consensus.StreamBreaker;
@@ -29,6 +33,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -47,8 +52,18 @@ public final class ControlService extends ConsensusControlGrpc.ConsensusControlI
     /** Each member gets this long to answer a survey. */
     private static final long SURVEY_DEADLINE_MS = 1_000;
 
+    /**
+     * What joining needs: this node's id and rpc address (what it asks to be added as), where a new
+     * member's address is recorded, and a channel to a member known only by its address.
+     */
+    public record Joining(String nodeId, String rpcAddress, BiConsumer<String, String> learnAddress,
+            Function<String, ManagedChannel> channelToAddress) {}
+
+    private final Joining joining;
+
     public ControlService(ConsensusRuntime runtime, CommitWatchers watchers, Function<String, String> apiAddressOf,
-            Function<String, ManagedChannel> channelTo, Duration timeout, StreamBreakers breakers) {
+            Function<String, ManagedChannel> channelTo, Duration timeout, StreamBreakers breakers, Joining joining) {
+        this.joining = joining;
         this.breakers = breakers;
         this.channelTo = channelTo;
         this.runtime = runtime;
@@ -124,6 +139,116 @@ public final class ControlService extends ConsensusControlGrpc.ConsensusControlI
                     .build());
             response.onCompleted();
         });
+    }
+
+    @Override
+    public void changeMembers(ChangeMembersRequest request, StreamObserver<ChangeMembersResponse> response) {
+        MembershipChange.Kind kind = switch (request.getChange()) {
+            case ADD_LEARNER -> MembershipChange.Kind.ADD_LEARNER;
+            case PROMOTE -> MembershipChange.Kind.PROMOTE;
+            case REMOVE -> MembershipChange.Kind.REMOVE;
+            default -> null;
+        };
+        if (kind == null || request.getNodeId().isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(kind == null ? "change is required"
+                    : "node_id is required").asRuntimeException());
+            return;
+        }
+        if (kind == MembershipChange.Kind.ADD_LEARNER) {
+            // The primary (and a node forwarding to it) must be able to reach the new member.
+            joining.learnAddress().accept(request.getNodeId(), request.getRpcAddress());
+        }
+        runtime.changeMembers(new MembershipChange(kind, request.getNodeId(), request.getForce()))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        response.onError(Status.UNAVAILABLE.withDescription("the consensus did not answer in time")
+                                .asRuntimeException());
+                    } else if (outcome.status() == MembershipChange.Outcome.Status.NOT_PRIMARY) {
+                        forwardToPrimary(request, outcome.primaryId(), response);
+                    } else {
+                        answerChange(outcome, response);
+                    }
+                });
+    }
+
+    @Override
+    public void join(JoinRequest request, StreamObserver<ChangeMembersResponse> response) {
+        if (request.getAddress().isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("address is required").asRuntimeException());
+            return;
+        }
+        if (joining.rpcAddress() == null) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription("this node's own rpc address is not configured"
+                    + " (stemedb.replication.members." + joining.nodeId() + ".rpc): the cluster could not reach it")
+                    .asRuntimeException());
+            return;
+        }
+        ManagedChannel channel = joining.channelToAddress().apply(request.getAddress());
+        try {
+            response.onNext(ConsensusControlGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis() * 2,
+                    TimeUnit.MILLISECONDS).changeMembers(ChangeMembersRequest.newBuilder()
+                            .setChange(ChangeMembersRequest.Change.ADD_LEARNER).setNodeId(joining.nodeId())
+                            .setRpcAddress(joining.rpcAddress()).build()));
+            response.onCompleted();
+        } catch (io.grpc.StatusRuntimeException e) {
+            Status status = e.getStatus();
+            response.onError(status.getCode() == Status.Code.DEADLINE_EXCEEDED || status.getCode() == Status.Code.UNAVAILABLE
+                    ? Status.UNAVAILABLE.withDescription("no member answered at " + request.getAddress() + ": "
+                            + status.getCode()).asRuntimeException()
+                    : e);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private void forwardToPrimary(ChangeMembersRequest request, String primary, StreamObserver<ChangeMembersResponse> response) {
+        ManagedChannel channel = primary == null || request.getForwarded() ? null : channelTo.apply(primary);
+        if (channel == null) {
+            response.onError(Status.UNAVAILABLE.withDescription(primary == null ? "no primary is known; try again once one is"
+                    : "the primary " + primary + " cannot be reached from here").asRuntimeException());
+            return;
+        }
+        // Asynchronously: this runs on the consensus thread, which must not wait for the network.
+        ConsensusControlGrpc.newStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .changeMembers(request.toBuilder().setForwarded(true).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ChangeMembersResponse answer) {
+                        response.onNext(answer);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        Status status = Status.fromThrowable(error);
+                        response.onError(status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                || status.getCode() == Status.Code.UNAVAILABLE
+                                ? Status.UNAVAILABLE.withDescription("the primary " + primary + " did not answer: "
+                                        + status.getCode()).asRuntimeException()
+                                : status.asRuntimeException());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        response.onCompleted();
+                    }
+                });
+    }
+
+    private static void answerChange(MembershipChange.Outcome outcome, StreamObserver<ChangeMembersResponse> response) {
+        switch (outcome.status()) {
+            case NOT_FOUND -> response.onError(Status.NOT_FOUND.withDescription(outcome.detail()).asRuntimeException());
+            case REFUSED -> response.onError(Status.FAILED_PRECONDITION.withDescription(outcome.detail()).asRuntimeException());
+            default -> {
+                ClusterConfiguration configuration = outcome.configuration();
+                response.onNext(ChangeMembersResponse.newBuilder()
+                        .setProposed(outcome.status() == MembershipChange.Outcome.Status.PROPOSED)
+                        .addAllVoters(new TreeSet<>(configuration.voters().keySet()))
+                        .addAllLearners(new TreeSet<>(configuration.learners().keySet()))
+                        .setPrimaryId(outcome.primaryId() == null ? "" : outcome.primaryId())
+                        .setDetail(outcome.detail() == null ? "" : outcome.detail())
+                        .build());
+                response.onCompleted();
+            }
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.stemedb.replication.consensus.TermRuns;
 import io.stemedb.replication.transport.PeerLinks;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -129,6 +130,40 @@ public final class ConsensusRuntime implements AutoCloseable {
         CompletableFuture<String> answer = new CompletableFuture<>();
         inputs.add(node -> answer.complete(node.demote(force, now())));
         return answer;
+    }
+
+    /**
+     * Proposes {@code change} on this node if it is the primary (one member at a time, as the
+     * consensus allows: see {@link ConsensusNode#configurationRefusal}); completes with what became
+     * of it. A removal of a member the primary heard from within an election timeout needs force.
+     */
+    public CompletableFuture<MembershipChange.Outcome> changeMembers(MembershipChange change) {
+        CompletableFuture<MembershipChange.Outcome> answer = new CompletableFuture<>();
+        inputs.add(node -> answer.complete(changeMembers(node, change)));
+        return answer;
+    }
+
+    private MembershipChange.Outcome changeMembers(ConsensusNode node, MembershipChange change) {
+        ClusterConfiguration current = node.configuration();
+        if (node.role() != Role.PRIMARY) {
+            return new MembershipChange.Outcome(MembershipChange.Outcome.Status.NOT_PRIMARY, node.primaryId() == null
+                    ? "this node is not the primary and knows of none" : "this node is not the primary", current,
+                    node.primaryId());
+        }
+        long now = now();
+        Map<String, Long> silentFor = new HashMap<>();
+        node.lastHeard().forEach((member, heardAt) -> silentFor.put(member, now - heardAt));
+        MembershipChange.Next next = change.next(current, silentFor, settings.electionTimeoutMs());
+        if (next.configuration() == null) {
+            return new MembershipChange.Outcome(next.status(), next.detail(), current, node.id());
+        }
+        String refusal = node.configurationRefusal(next.configuration());
+        if (refusal != null || !node.proposeConfiguration(next.configuration())) {
+            return new MembershipChange.Outcome(MembershipChange.Outcome.Status.REFUSED, refusal, current, node.id());
+        }
+        log.info("membership change proposed: {} {} (configuration {} -> {})", change.kind(), change.nodeId(), current,
+                next.configuration());
+        return new MembershipChange.Outcome(MembershipChange.Outcome.Status.PROPOSED, null, next.configuration(), node.id());
     }
 
     public StatusSnapshot status() {

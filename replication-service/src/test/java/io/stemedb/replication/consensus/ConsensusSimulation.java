@@ -96,6 +96,7 @@ final class ConsensusSimulation {
     private long readsConfirmed;
     private long elections;
     private long rebases;
+    private long promotions;
     private long compactions;
     private boolean clientsRunning = true;
     private boolean healed;
@@ -156,11 +157,12 @@ final class ConsensusSimulation {
         runUntil(faultMs + healMs);
         checkConverged();
         return new Summary(seed, records, acknowledged.size(), committed.size(), elections, reads, readsConfirmed, compactions,
-                rebases);
+                rebases, promotions);
     }
 
+    /** @param promotions learners the primary made voters by itself (committed) */
     record Summary(long seed, long records, long acknowledged, long committed, long elections, long reads,
-            long readsConfirmed, long compactions, long rebases) {}
+            long readsConfirmed, long compactions, long rebases, long promotions) {}
 
     private void runUntil(long until) {
         while (!events.isEmpty() && events.peek().at() <= until) {
@@ -624,24 +626,20 @@ final class ConsensusSimulation {
     }
 
     /**
-     * One membership change during the load: a new node joins as a learner, is promoted to voter,
-     * and an original voter is removed (one server at a time, each retried until a primary takes it).
+     * One membership change during the load: a new node joins as a learner, the primary promotes
+     * it to voter by itself once it has caught up (nobody proposes that here), and an original
+     * voter is removed (one server at a time, each retried until a primary takes it).
      */
     private void changeMembership(long until) {
         String newcomer = "n" + (nodes.size() + 1);
         addNode(newcomer, bootstrap);
         proposeUntilTaken(config -> config.isMember(newcomer) ? null : config.withLearner(newcomer, 1), until,
-                () -> proposeUntilTaken(config -> config.isVoter(newcomer) ? null : caughtUp(newcomer)
-                        ? config.withVoter(newcomer, config.priorityOf(newcomer)) : config, until,
-                        () -> proposeUntilTaken(config -> config.voters().size() <= settings.writeQuorum() || !config.isVoter("n2")
-                                ? null : config.without("n2"), until, () -> { })));
-    }
-
-    private boolean caughtUp(String member) {
-        SimulatedNode node = nodes.get(member);
-        String primary = currentPrimary();
-        return node != null && node.up && primary != null
-                && node.journalLastIndex() >= nodes.get(primary).lastPublishedCommit;
+                () -> proposeUntilTaken(config -> config.isVoter(newcomer) ? null : config, until,
+                        () -> {
+                            promotions++;
+                            proposeUntilTaken(config -> config.voters().size() <= settings.writeQuorum()
+                                    || !config.isVoter("n2") ? null : config.without("n2"), until, () -> { });
+                        }));
     }
 
     /**

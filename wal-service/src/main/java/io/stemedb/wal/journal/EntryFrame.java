@@ -1,6 +1,7 @@
 package io.stemedb.wal.journal;
 
 import java.nio.ByteBuffer;
+import net.openhft.chronicle.bytes.Bytes;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
@@ -42,6 +43,18 @@ public final class EntryFrame {
         crc.update(frame.array(), 0, frame.position());
         frame.putInt((int) crc.getValue());
         return frame.array();
+    }
+
+    /**
+     * Decodes the frame a Chronicle document holds: the bytes from its read position to its end,
+     * which are consumed.
+     *
+     * @throws CorruptEntryException if the bytes are not a whole, intact version-1 frame
+     */
+    static JournalEntry decode(Bytes<?> document) {
+        byte[] frame = new byte[Math.toIntExact(document.readRemaining())];
+        document.read(frame);
+        return decode(frame);
     }
 
     /**

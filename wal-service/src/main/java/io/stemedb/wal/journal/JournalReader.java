@@ -1,7 +1,6 @@
 package io.stemedb.wal.journal;
 
 import java.util.concurrent.TimeUnit;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -158,10 +157,7 @@ public final class JournalReader implements AutoCloseable {
                 // successor it has not opened. The caller will come back.
                 return null;
             }
-            Bytes<?> bytes = document.wire().bytes();
-            byte[] frame = new byte[Math.toIntExact(bytes.readRemaining())];
-            bytes.read(frame);
-            JournalEntry entry = EntryFrame.decode(frame);
+            JournalEntry entry = EntryFrame.decode(document.wire().bytes());
             if (entry.index() != nextIndex) {
                 throw new CorruptJournalException("reader expected entry " + nextIndex + " but read " + entry.index());
             }

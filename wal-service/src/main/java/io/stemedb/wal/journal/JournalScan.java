@@ -1,7 +1,6 @@
 package io.stemedb.wal.journal;
 
 import java.nio.file.Path;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -54,7 +53,7 @@ final class JournalScan {
                     }
                     JournalEntry entry;
                     try {
-                        entry = EntryFrame.decode(readAll(document.wire().bytes()));
+                        entry = EntryFrame.decode(document.wire().bytes());
                     } catch (CorruptEntryException e) {
                         scan.cut = new CutPoint(cycle, sequence, segment, CutPoint.DAMAGED, "damaged entry after index "
                                 + scan.lastIndex + " in segment " + segment + " (Chronicle index "
@@ -88,11 +87,6 @@ final class JournalScan {
         return scan;
     }
 
-    private static byte[] readAll(Bytes<?> bytes) {
-        byte[] frame = new byte[Math.toIntExact(bytes.readRemaining())];
-        bytes.read(frame);
-        return frame;
-    }
 
     /** Where the journal must be cut, or null when every entry may be kept. */
     CutPoint cut() {

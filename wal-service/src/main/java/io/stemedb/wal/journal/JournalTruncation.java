@@ -154,7 +154,7 @@ final class JournalTruncation {
                     if (!document.isPresent()) {
                         throw new IllegalStateException("entry " + index + " is durable but cannot be read");
                     }
-                    JournalEntry entry = EntryFrame.decode(readAll(document.wire().bytes()));
+                    JournalEntry entry = EntryFrame.decode(document.wire().bytes());
                     if (entry.index() != index) {
                         throw new CorruptJournalException("expected entry " + index + " but read " + entry.index());
                     }
@@ -195,16 +195,11 @@ final class JournalTruncation {
                 }
                 Bytes<?> bytes = document.wire().bytes();
                 long segmentBytes = bytes.readLimit();
-                JournalEntry entry = EntryFrame.decode(readAll(bytes));
+                JournalEntry entry = EntryFrame.decode(bytes);
                 writer.continueAfter(kept, entry.term(), rollCycle.toCycle(document.index()), segmentBytes);
                 return entry.term();
             }
         }
     }
 
-    private static byte[] readAll(Bytes<?> bytes) {
-        byte[] frame = new byte[Math.toIntExact(bytes.readRemaining())];
-        bytes.read(frame);
-        return frame;
-    }
 }

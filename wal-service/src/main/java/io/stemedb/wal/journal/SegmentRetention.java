@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
@@ -94,10 +93,7 @@ final class SegmentRetention {
                     if (!document.isPresent()) {
                         return null;
                     }
-                    Bytes<?> bytes = document.wire().bytes();
-                    byte[] frame = new byte[Math.toIntExact(bytes.readRemaining())];
-                    bytes.read(frame);
-                    JournalEntry entry = EntryFrame.decode(frame);
+                    JournalEntry entry = EntryFrame.decode(document.wire().bytes());
                     if (entry.index() != index) {
                         return null;
                     }

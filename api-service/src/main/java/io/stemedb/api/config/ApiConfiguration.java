@@ -3,6 +3,8 @@ package io.stemedb.api.config;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stemedb.api.admin.ImportService;
+import io.stemedb.api.drain.DrainGate;
+import io.stemedb.api.drain.NodeDrain;
 import io.stemedb.api.health.NodeHealthService;
 import io.stemedb.api.http.DirectAssertFilter;
 import io.stemedb.api.security.AgentBinding;
@@ -195,9 +197,10 @@ public class ApiConfiguration {
      */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<DirectAssertFilter> directAssertFilter(KeyRing keys,
-            AccessRules rules, WriteRequests requests, AssertionWriter writer, JsonMapper json, ApiProperties properties) {
+            AccessRules rules, WriteRequests requests, AssertionWriter writer, JsonMapper json, ApiProperties properties,
+            NodeDrain drain) {
         var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new DirectAssertFilter(keys,
-                rules, requests, writer, json, properties.limits().maxRequestBody().toBytes()));
+                rules, requests, writer, json, properties.limits().maxRequestBody().toBytes(), drain::isDraining));
         registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 2);
         registration.addUrlPatterns(DirectAssertFilter.PATH);
         registration.setEnabled(properties.directWrites());
@@ -222,7 +225,18 @@ public class ApiConfiguration {
 
     @Bean("node")
     NodeHealthService nodeHealthService(ApiProperties properties, AssertionIndex index, WalTailer tailer, WalClient wal,
-            ObjectProvider<ReplicationClient> replication) {
-        return new NodeHealthService(properties.nodeId(), index, tailer, wal, replication.getIfAvailable(), properties.term());
+            ObjectProvider<ReplicationClient> replication, NodeDrain drain) {
+        return new NodeHealthService(properties.nodeId(), index, tailer, wal, replication.getIfAvailable(), properties.term(),
+                drain);
+    }
+
+    @Bean
+    NodeDrain nodeDrain(io.micrometer.core.instrument.MeterRegistry registry) {
+        return new NodeDrain(registry, java.time.Clock.systemUTC());
+    }
+
+    @Bean
+    DrainGate drainGate(NodeDrain drain) {
+        return new DrainGate(drain);
     }
 }

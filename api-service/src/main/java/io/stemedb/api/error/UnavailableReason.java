@@ -24,6 +24,8 @@ public enum UnavailableReason {
     REPLICATION_TIMEOUT("replication_timeout"),
     /** Too few replicas are within {@code max_replication_lag_seconds}: writes wait for them to catch up. */
     REPLICATION_LAG("replication_lag"),
+    /** An operator drained this node ({@code POST /v1/admin/node/drain}): clients go to another node. */
+    DRAINING("draining"),
     /** The local consensus (replication-service) cannot be reached. */
     REPLICATION_UNAVAILABLE("replication_unavailable");
 

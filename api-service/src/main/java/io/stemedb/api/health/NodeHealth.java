@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * The node as a load balancer and an operator see it ({@code GET /v1/health}).
  *
- * @param status          healthy | starting | read_only | unhealthy
+ * @param status          healthy | starting | read_only | draining | unhealthy
  * @param detail          why, when not healthy
  * @param role            primary | replica | candidate | pre_candidate | learner, as the node's
  *                        consensus says (primary for a node without replication)
@@ -28,6 +28,8 @@ public record NodeHealth(
     public static final String STARTING = "starting";
     public static final String READ_ONLY = "read_only";
     public static final String UNHEALTHY = "unhealthy";
+    /** Drained by an operator: otherwise healthy, but out of the load balancers' rotation. */
+    public static final String DRAINING = "draining";
 
     @JsonIgnore
     public boolean isHealthy() {

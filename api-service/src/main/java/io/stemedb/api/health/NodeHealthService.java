@@ -1,6 +1,7 @@
 package io.stemedb.api.health;
 
 import io.grpc.StatusRuntimeException;
+import io.stemedb.api.drain.NodeDrain;
 import io.stemedb.api.index.AssertionIndex;
 import io.stemedb.api.index.WalTailer;
 import io.stemedb.common.consensus.CommitState;
@@ -27,10 +28,15 @@ public class NodeHealthService implements HealthIndicator {
     private final WalClient wal;
     private final ReplicationClient replication;
     private final long configuredTerm;
+    private final NodeDrain drain;
 
-    /** @param replication the local consensus, or null for a node without replication */
+    /**
+     * @param replication the local consensus, or null for a node without replication
+     * @param drain       the operator's drain, which makes a healthy node say {@code draining}
+     */
     public NodeHealthService(String nodeId, AssertionIndex index, WalTailer tailer, WalClient wal, ReplicationClient replication,
-            long configuredTerm) {
+            long configuredTerm, NodeDrain drain) {
+        this.drain = drain;
         this.replication = replication;
         this.configuredTerm = configuredTerm;
         this.nodeId = nodeId;
@@ -83,6 +89,10 @@ public class NodeHealthService implements HealthIndicator {
                 status = NodeHealth.UNHEALTHY;
                 detail = "the node's replication-service (its consensus) does not answer";
             }
+        }
+        if (drain != null && drain.isDraining() && status.equals(NodeHealth.HEALTHY)) {
+            status = NodeHealth.DRAINING;
+            detail = "drained by an operator since " + drain.since() + " (POST /v1/admin/node/resume takes traffic again)";
         }
         return new NodeHealth(status, detail, nodeId, role, term, primary, index.assertionCount(), index.appliedIndex(),
                 walHealth);

@@ -27,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.header.HeaderWriter;
@@ -62,7 +63,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>A check later added to writes in the framework (an interceptor, a filter after this one: a
  * drain, say) must be made here too, or this filter must hand such requests on;
- * {@code DirectAssertParityTest} compares the two paths case by case.
+ * {@code DirectAssertParityTest} compares the two paths case by case. A drained node hands every
+ * write on (its drain gate answers).
  */
 public final class DirectAssertFilter implements Filter {
 
@@ -75,6 +77,7 @@ public final class DirectAssertFilter implements Filter {
     private final AssertionWriter writer;
     private final JsonMapper json;
     private final long maxBodyBytes;
+    private final BooleanSupplier draining;
     private final List<HeaderWriter> securityHeaders = List.of(new XContentTypeOptionsHeaderWriter(),
             new XXssProtectionHeaderWriter(), new CacheControlHeadersWriter(), new HstsHeaderWriter(),
             new XFrameOptionsHeaderWriter());
@@ -87,6 +90,16 @@ public final class DirectAssertFilter implements Filter {
      */
     public DirectAssertFilter(KeyRing keys, AccessRules rules, WriteRequests requests, AssertionWriter writer,
             JsonMapper json, long maxBodyBytes) {
+        this(keys, rules, requests, writer, json, maxBodyBytes, () -> false);
+    }
+
+    /**
+     * @param draining true while the node is drained: every request then goes on to the framework,
+     *                 whose drain gate refuses it (one place decides what a drain refuses)
+     */
+    public DirectAssertFilter(KeyRing keys, AccessRules rules, WriteRequests requests, AssertionWriter writer,
+            JsonMapper json, long maxBodyBytes, BooleanSupplier draining) {
+        this.draining = draining;
         this.keys = keys;
         this.required = rules.required("POST", PATH) == AccessRules.Access.WRITER ? Role.WRITER : null;
         this.requests = requests;
@@ -150,7 +163,7 @@ public final class DirectAssertFilter implements Filter {
     /** The key's principal when this request is one this filter answers, null to hand it on. */
     private ApiPrincipal eligible(HttpServletRequest request) {
         if (required == null || !"POST".equals(request.getMethod()) || !PATH.equals(request.getRequestURI())
-                || request.getQueryString() != null) {
+                || request.getQueryString() != null || draining.getAsBoolean()) {
             return null;
         }
         long length = request.getContentLengthLong();

@@ -19,6 +19,8 @@ import io.stemedb.proto.consensus.ConsensusStatus;
 import io.stemedb.proto.consensus.ChangeMembersRequest;
 import io.stemedb.proto.consensus.ChangeMembersResponse;
 import io.stemedb.proto.consensus.DemoteRequest;
+import io.stemedb.proto.consensus.DrainRequest;
+import io.stemedb.proto.consensus.DrainResponse;
 import io.stemedb.proto.consensus.JoinRequest;
 import io.stemedb.proto.consensus.DemoteResponse;
 import io.stemedb.proto.consensus.ReadIndexRequest;
@@ -85,6 +87,12 @@ public class ReplicationClient implements AutoCloseable {
     public ChangeMembersResponse join(String address) {
         return blocking.withDeadlineAfter(timeout.toMillis() * 3, TimeUnit.MILLISECONDS)
                 .join(JoinRequest.newBuilder().setAddress(address).build());
+    }
+
+    /** Starts ({@code draining}) or ends the consensus's part of a drain; see {@code ConsensusControl.Drain}. */
+    public DrainResponse drain(boolean draining) {
+        return blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .drain(DrainRequest.newBuilder().setDraining(draining).build());
     }
 
     public DemoteResponse demote(boolean force) {

@@ -66,4 +66,56 @@ class ConsensusAdminTest {
             assertThat(written.status()).isLessThan(600);
         }
     }
+
+    /**
+     * A drained lone node: nobody to hand the primary role to (said so), out of rotation (health,
+     * readiness, client requests 503 {@code draining}, the direct write path included), admin
+     * endpoints and metrics still served; resumed, it takes writes again.
+     */
+    @Test
+    void aDrainedNodeRefusesClientsAndSaysSoUntilResumed() throws Exception {
+        try (EmbeddedNode node = TestKeys.start(new NodeSettings("drained", data, "127.0.0.1", FreePorts.forNode(), null))) {
+            assertThat(node.awaitReady(Duration.ofSeconds(60))).isTrue();
+            TestHttp http = new TestHttp();
+            String write = "{\"concept_path\":\"drain/x\",\"predicate\":\"p\",\"value\":1}";
+            assertThat(http.postJson(node.apiUrl() + "/v1/assert", write).status()).isEqualTo(201);
+
+            TestHttp.Response refused = http.postJson(node.apiUrl() + "/v1/admin/node/drain", "{\"now\":true}");
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").stringValue()).isEqualTo("now");
+            assertThat(http.get(node.apiUrl() + "/v1/health").status()).as("a refused drain drains nothing").isEqualTo(200);
+
+            TestHttp.Response drained = http.postJson(node.apiUrl() + "/v1/admin/node/drain", "");
+            assertThat(drained.status()).as(drained.raw().body()).isEqualTo(200);
+            assertThat(drained.json().get("draining").asBoolean()).isTrue();
+            assertThat(drained.json().get("role").stringValue()).isEqualTo("primary");
+            assertThat(drained.json().get("detail").stringValue()).contains("no other voter");
+            assertThat(drained.json().get("campaigning").asBoolean()).isFalse();
+
+            TestHttp.Response health = http.get(node.apiUrl() + "/v1/health");
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().get("status").stringValue()).isEqualTo("draining");
+            assertThat(http.get(node.apiUrl() + "/actuator/health/readiness").status()).isEqualTo(503);
+            assertThat(http.get(node.gatewayUrl() + "/v1/health").status()).as("through the gateway").isEqualTo(503);
+            for (String url : new String[] {node.apiUrl(), node.gatewayUrl()}) {
+                TestHttp.Response answer = http.postJson(url + "/v1/assert", write);
+                assertThat(answer.status()).as(url).isEqualTo(503);
+                assertThat(answer.json().get("reason").stringValue()).isEqualTo("draining");
+                assertThat(answer.raw().headers().firstValue("Retry-After")).isPresent();
+            }
+            assertThat(http.postJson(node.apiUrl() + "/v1/query", "{\"concept_path\":\"drain/x\"}").status()).isEqualTo(503);
+            assertThat(http.get(node.apiUrl() + "/v1/admin/cluster/status").status()).isEqualTo(200);
+            assertThat(http.get(node.apiUrl() + "/v1/admin/node/drain").json().get("draining").asBoolean()).isTrue();
+            String metrics = http.get(node.apiUrl() + "/metrics").raw().body();
+            assertThat(metrics).contains("stemedb_node_draining 1.0").containsPattern("stemedb_node_drain_refused_total [1-9]");
+
+            TestHttp.Response resumed = http.postJson(node.apiUrl() + "/v1/admin/node/resume", "");
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(resumed.json().get("draining").asBoolean()).isFalse();
+            assertThat(resumed.json().get("campaigning").asBoolean()).isTrue();
+            assertThat(http.get(node.apiUrl() + "/v1/health").status()).isEqualTo(200);
+            assertThat(http.postJson(node.apiUrl() + "/v1/assert", write.replace("\"value\":1", "\"value\":2")).status())
+                    .isEqualTo(201);
+        }
+    }
 }

@@ -62,6 +62,9 @@ class EndpointRoleMatrixTest {
             Map.entry("GET /v1/admin/cluster/status", Access.ADMIN),
             Map.entry("GET /v1/admin/cluster/validate", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/demote", Access.ADMIN),
+            Map.entry("POST /v1/admin/node/drain", Access.ADMIN),
+            Map.entry("GET /v1/admin/node/drain", Access.ADMIN),
+            Map.entry("POST /v1/admin/node/resume", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/merkle-diff", Access.ADMIN),
             Map.entry("POST /v1/admin/cluster/sync", Access.ADMIN),
             Map.entry("GET /v1/admin/cluster/sync", Access.ADMIN),
@@ -127,6 +130,10 @@ class EndpointRoleMatrixTest {
         assertThat(http.send(method, url, body, type, wrongKey(access)).status()).as(at + " with the wrong role").isEqualTo(403);
         assertThat(http.send(method, url, body, type, rightKey(access)).status()).as(at + " with the right role")
                 .isNotIn(401, 403).isLessThan(500);
+        if (endpoint.equals("POST /v1/admin/node/drain")) {
+            // Drained, the node would refuse the client endpoints checked after this one.
+            assertThat(http.send("POST", base + "/v1/admin/node/resume", "{}", type, TestKeys.ADMIN).status()).isEqualTo(200);
+        }
         checked.add(at);
     }
 

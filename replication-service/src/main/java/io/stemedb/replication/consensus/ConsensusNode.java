@@ -74,6 +74,8 @@ public final class ConsensusNode {
     private long termStartIndex;
     private long nextCheckQuorumAt;
     private String transferTarget;
+    /** False while the node is drained: it votes and replicates but never campaigns. */
+    private boolean campaigning = true;
     /**
      * A configuration this primary proposed that its log does not hold yet (the journal has not
      * made it durable): no other change is proposed meanwhile. Given up after two election
@@ -128,6 +130,10 @@ public final class ConsensusNode {
             return;
         }
         if (isVoter() && now >= electionDeadline) {
+            if (!campaigning) {
+                electionDeadline = randomElectionDeadline(now);
+                return;
+            }
             if (settings.preVote()) {
                 startPreVote(now);
             } else {
@@ -247,15 +253,39 @@ public final class ConsensusNode {
     }
 
     /**
-     * The operator's demote: hands over to the most caught-up voter (highest priority among equals)
-     * if one has the whole log; otherwise, only with {@code force}, steps down and lets the others
-     * elect whoever can win. Returns the voter the role goes to, {@code ""} when it stepped down
-     * with none, or null when it did nothing (not primary, or nobody caught up without force).
+     * A drained node stops campaigning (its election timer, a primary's transfer to it): it goes on
+     * voting and replicating, so a majority without it still elects, and it never takes the primary
+     * role back while traffic is being drained from it. Safety does not depend on it: a node that
+     * never campaigns only removes candidates.
      */
-    public String demote(boolean force, long now) {
+    public void setCampaigning(boolean on, long now) {
+        if (on && !campaigning) {
+            electionDeadline = randomElectionDeadline(now);
+        }
+        campaigning = on;
+    }
+
+    public boolean isCampaigning() {
+        return campaigning;
+    }
+
+    /**
+     * The drain's hand-over: transfers the primary role to the most caught-up other voter even if it
+     * still lacks entries (the transfer catches it up first, pausing writes, within an election
+     * timeout). Returns that voter, or null when this node is not primary or has no other voter.
+     */
+    public String handOver(long now) {
         if (role != Role.PRIMARY) {
             return null;
         }
+        String best = mostCaughtUpVoter();
+        if (best == null) {
+            return null;
+        }
+        return transferLeadership(best, now) ? best : null;
+    }
+
+    private String mostCaughtUpVoter() {
         String best = null;
         for (Map.Entry<String, Progress> member : progress.entrySet()) {
             if (!configuration().isVoter(member.getKey())) {
@@ -268,6 +298,20 @@ public final class ConsensusNode {
                 best = member.getKey();
             }
         }
+        return best;
+    }
+
+    /**
+     * The operator's demote: hands over to the most caught-up voter (highest priority among equals)
+     * if one has the whole log; otherwise, only with {@code force}, steps down and lets the others
+     * elect whoever can win. Returns the voter the role goes to, {@code ""} when it stepped down
+     * with none, or null when it did nothing (not primary, or nobody caught up without force).
+     */
+    public String demote(boolean force, long now) {
+        if (role != Role.PRIMARY) {
+            return null;
+        }
+        String best = mostCaughtUpVoter();
         if (best != null && progress.get(best).match == log.lastIndex()) {
             transferLeadership(best, now);
             return best;
@@ -601,7 +645,7 @@ public final class ConsensusNode {
     }
 
     private void onTimeoutNow(long now) {
-        if (isVoter() && role != Role.PRIMARY) {
+        if (isVoter() && role != Role.PRIMARY && campaigning) {
             startElection(now, true);
         }
     }

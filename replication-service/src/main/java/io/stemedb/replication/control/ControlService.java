@@ -10,6 +10,8 @@ import io.stemedb.proto.consensus.CommitUpdate;
 import io.stemedb.proto.consensus.ConsensusControlGrpc;
 import io.stemedb.proto.consensus.ConsensusStatus;
 import io.stemedb.proto.consensus.DemoteRequest;
+import io.stemedb.proto.consensus.DrainRequest;
+import io.stemedb.proto.consensus.DrainResponse;
 import io.stemedb.proto.consensus.DemoteResponse;
 import io.stemedb.proto.consensus.JoinRequest;
 import io.stemedb.proto.consensus.MemberProgress;
@@ -259,6 +261,20 @@ public final class ControlService extends ConsensusControlGrpc.ConsensusControlI
                 return;
             }
             response.onNext(DemoteResponse.newBuilder().setDone(to != null).setHandedTo(to == null ? "" : to).build());
+            response.onCompleted();
+        });
+    }
+
+    @Override
+    public void drain(DrainRequest request, StreamObserver<DrainResponse> response) {
+        runtime.drain(request.getDraining()).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
+            if (error != null) {
+                response.onError(Status.UNAVAILABLE.withDescription("the consensus did not answer").asRuntimeException());
+                return;
+            }
+            response.onNext(DrainResponse.newBuilder().setWasPrimary(outcome.wasPrimary())
+                    .setHandedTo(outcome.handedTo() == null ? "" : outcome.handedTo())
+                    .setCampaigning(outcome.campaigning()).build());
             response.onCompleted();
         });
     }

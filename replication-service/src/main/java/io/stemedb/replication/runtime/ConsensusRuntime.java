@@ -125,6 +125,21 @@ public final class ConsensusRuntime implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * The node's drain: with {@code draining} it stops campaigning and, as primary, hands the role to
+     * the most caught-up voter; without, it campaigns again. Not kept across a restart.
+     */
+    public CompletableFuture<DrainOutcome> drain(boolean draining) {
+        CompletableFuture<DrainOutcome> answer = new CompletableFuture<>();
+        inputs.add(node -> {
+            boolean wasPrimary = node.role() == Role.PRIMARY;
+            node.setCampaigning(!draining, now());
+            String handedTo = draining ? node.handOver(now()) : null;
+            answer.complete(new DrainOutcome(wasPrimary, handedTo, node.isCampaigning()));
+        });
+        return answer;
+    }
+
     /** The operator's demote: to whom the role goes ("" none), or null when nothing was done. */
     public CompletableFuture<String> demote(boolean force) {
         CompletableFuture<String> answer = new CompletableFuture<>();

@@ -97,6 +97,7 @@ final class ConsensusSimulation {
     private long elections;
     private long rebases;
     private long promotions;
+    private long drains;
     private long compactions;
     private boolean clientsRunning = true;
     private boolean healed;
@@ -157,12 +158,15 @@ final class ConsensusSimulation {
         runUntil(faultMs + healMs);
         checkConverged();
         return new Summary(seed, records, acknowledged.size(), committed.size(), elections, reads, readsConfirmed, compactions,
-                rebases, promotions);
+                rebases, promotions, drains);
     }
 
-    /** @param promotions learners the primary made voters by itself (committed) */
+    /**
+     * @param promotions learners the primary made voters by itself (committed)
+     * @param drains     primaries drained that handed the role over
+     */
     record Summary(long seed, long records, long acknowledged, long committed, long elections, long reads,
-            long readsConfirmed, long compactions, long rebases, long promotions) {}
+            long readsConfirmed, long compactions, long rebases, long promotions, long drains) {}
 
     private void runUntil(long until) {
         while (!events.isEmpty() && events.peek().at() <= until) {
@@ -550,7 +554,7 @@ final class ConsensusSimulation {
             return;
         }
         List<String> ids = new ArrayList<>(nodes.keySet());
-        int kind = random.nextInt(7);
+        int kind = random.nextInt(8);
         if (kind <= 1 && faults.crashes()) {
             SimulatedNode victim = nodes.get(ids.get(random.nextInt(ids.size())));
             if (victim.up && nodes.values().stream().filter(n -> n.up).count() > 1) {
@@ -600,9 +604,37 @@ final class ConsensusSimulation {
                 });
                 at += 50 + random.nextInt(150);
             }
+        } else if (kind == 6 && faults.partitions()) {
+            drainPrimary();
         } else {
             blocked.clear();
         }
+    }
+
+    /**
+     * An operator's drain of the primary: it stops campaigning and hands the role to the most
+     * caught-up voter, and some time later is resumed (a restart resumes it too, as in the runtime).
+     */
+    private void drainPrimary() {
+        String primary = currentPrimary();
+        if (primary == null) {
+            return;
+        }
+        SimulatedNode node = nodes.get(primary);
+        if (TRACED != null) {
+            System.out.println(now + " drain " + primary);
+        }
+        node.consensus.setCampaigning(false, node.localTime(now));
+        if (node.consensus.handOver(node.localTime(now)) != null) {
+            drains++;
+        }
+        apply(node);
+        ConsensusNode drained = node.consensus;
+        schedule(now + 300 + random.nextInt(2000), () -> {
+            if (node.up && node.consensus == drained) {
+                node.consensus.setCampaigning(true, node.localTime(now));
+            }
+        });
     }
 
     private void cut(Set<String> side, List<String> ids, boolean bothWays) {

@@ -24,6 +24,7 @@ class ConsensusSimulationTest {
         long compactions = 0;
         long rebases = 0;
         long promotions = 0;
+        long drains = 0;
         for (long seed = first; seed <= last; seed++) {
             int voters = seed % 2 == 0 ? 3 : 5;
             int writeQuorum = switch ((int) (seed % 4)) {
@@ -40,14 +41,16 @@ class ConsensusSimulationTest {
             compactions += summary.compactions();
             rebases += summary.rebases();
             promotions += summary.promotions();
+            drains += summary.drains();
         }
         System.out.printf("consensus simulation: %d schedules, %d acknowledged writes, %d elections, %d confirmed reads,"
-                + " %d compactions, %d rebases, %d learners promoted%n", last - first + 1, acknowledged, elections, reads,
-                compactions, rebases, promotions);
+                + " %d compactions, %d rebases, %d learners promoted, %d primaries drained%n", last - first + 1, acknowledged,
+                elections, reads, compactions, rebases, promotions, drains);
         assertThat(acknowledged).as("the schedules made progress").isPositive();
         if (only == null) {
             assertThat(rebases).as("retention cut what lagging members needed, and they were rebased").isPositive();
             assertThat(promotions).as("learners that caught up were made voters by the primary").isPositive();
+            assertThat(drains).as("drained primaries handed the role over").isPositive();
         }
     }
 }

@@ -266,6 +266,51 @@ class RaftRulesTest {
     // StemeDB's own rules ---------------------------------------------------------------------------
 
     @Test
+    void drain_aHandOverGoesToTheMostCaughtUpVoterEvenIfItLacksEntriesAndTheDrainedNodeNeverCampaigns() {
+        Harness cluster = new Harness(2, "a", "b", "c");
+        cluster.elect("a");
+        cluster.write("a");
+        cluster.deliver(Harness.between("a", "b"));
+        cluster.write("a");
+        cluster.dropAll(); // b and c lack the newest entry
+        cluster.node("a").setCampaigning(false, cluster.now);
+
+        assertThat(cluster.node("a").handOver(cluster.now)).isIn("b", "c");
+        for (int i = 0; i < 5; i++) {
+            cluster.advance(100); // heartbeats carry the catch-up, within the transfer's election timeout
+            cluster.tick("a");
+            cluster.deliverAll();
+        }
+        assertThat(cluster.node("a").role()).isEqualTo(Role.REPLICA);
+        String primary = cluster.node("b").role() == Role.PRIMARY ? "b" : "c";
+        assertThat(cluster.node(primary).role()).isEqualTo(Role.PRIMARY);
+
+        // The new primary falls silent: b/c campaign, never a.
+        for (int i = 0; i < 60; i++) {
+            cluster.advance(100);
+            cluster.tick("a");
+            cluster.dropAll();
+        }
+        assertThat(cluster.node("a").role()).as("a drained node does not campaign").isEqualTo(Role.REPLICA);
+        cluster.node("a").setCampaigning(true, cluster.now);
+        for (int i = 0; i < 60 && cluster.node("a").role() == Role.REPLICA; i++) {
+            cluster.advance(100);
+            cluster.tick("a");
+            cluster.dropAll();
+        }
+        assertThat(cluster.node("a").role()).as("resumed, it campaigns again").isNotEqualTo(Role.REPLICA);
+    }
+
+    @Test
+    void drain_aPrimaryWithNoOtherVoterHasNobodyToHandOverTo() {
+        Harness cluster = new Harness(1, "a");
+        cluster.elect("a");
+        assertThat(cluster.node("a").handOver(cluster.now)).isNull();
+        assertThat(cluster.node("a").role()).isEqualTo(Role.PRIMARY);
+        assertThat(cluster.node("a").isCampaigning()).isTrue();
+    }
+
+    @Test
     void flexibleQuorums_anIndexCommitsOnWCopiesAndAnElectionNeedsNMinusWPlusOneVotesAtLeastAMajority() {
         assertThat(Quorum.electionQuorum(3, 2)).isEqualTo(2);
         assertThat(Quorum.electionQuorum(5, 3)).isEqualTo(3);
